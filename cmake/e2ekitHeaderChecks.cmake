@@ -1,0 +1,24 @@
+# Every public header must compile on its own: one generated translation
+# unit per header that includes it and nothing else. Compiled, not run.
+file(GLOB_RECURSE _e2ekit_headers RELATIVE ${PROJECT_SOURCE_DIR}/include
+  CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/include/e2ekit/*.hpp)
+set(_e2ekit_header_sources)
+foreach(h IN LISTS _e2ekit_headers)
+  if(h MATCHES "/(impl)/")
+    continue() # bodies included at the foot of their public header
+  endif()
+  string(MAKE_C_IDENTIFIER "${h}" id)
+  set(src ${PROJECT_BINARY_DIR}/header_checks/${id}.cpp)
+  set(content "#include <${h}>\n#include <${h}> // include guard\n")
+  if(EXISTS ${src})
+    file(READ ${src} old)
+  else()
+    set(old "")
+  endif()
+  if(NOT old STREQUAL content)
+    file(WRITE ${src} "${content}")
+  endif()
+  list(APPEND _e2ekit_header_sources ${src})
+endforeach()
+add_library(e2ekit_header_checks OBJECT ${_e2ekit_header_sources})
+target_link_libraries(e2ekit_header_checks PRIVATE e2ekit::e2ekit e2ekit_warnings)
