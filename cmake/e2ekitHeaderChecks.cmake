@@ -2,6 +2,7 @@
 # unit per header that includes it and nothing else. Compiled, not run.
 file(GLOB_RECURSE _e2ekit_headers RELATIVE ${PROJECT_SOURCE_DIR}/include
   CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/include/e2ekit/*.hpp)
+e2ekit_filter_only(_e2ekit_headers)
 set(_e2ekit_header_sources)
 foreach(h IN LISTS _e2ekit_headers)
   if(h MATCHES "/(impl)/")
