@@ -35,22 +35,14 @@ public:
     const char* name() const noexcept override { return "e2ekit"; }
     std::string message(int c) const override {
         switch (static_cast<condition>(c)) {
-        case condition::malformed_input:
-            return "malformed input";
-        case condition::authentication_failed:
-            return "authentication failed";
-        case condition::invalid_key:
-            return "invalid key";
-        case condition::not_found:
-            return "not found";
-        case condition::conflict:
-            return "conflicts with the current state";
-        case condition::limit_exceeded:
-            return "limit exceeded";
-        case condition::unsupported:
-            return "unsupported";
-        case condition::io_failure:
-            return "I/O failure";
+        case condition::malformed_input: return "malformed input";
+        case condition::authentication_failed: return "authentication failed";
+        case condition::invalid_key: return "invalid key";
+        case condition::not_found: return "not found";
+        case condition::conflict: return "conflicts with the current state";
+        case condition::limit_exceeded: return "limit exceeded";
+        case condition::unsupported: return "unsupported";
+        case condition::io_failure: return "I/O failure";
         }
         return "unknown condition";
     }
