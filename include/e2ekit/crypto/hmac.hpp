@@ -37,20 +37,10 @@ struct hmac {
     class keyed {
     public:
         explicit keyed(bytes_view key) {
-            // K0: the key, or its hash when longer than a block, zero-padded
-            // to the block size (FIPS 198-1 steps 1-3). An empty key and
-            // HashLen zero bytes therefore give the same K0, which is what
-            // HKDF's "salt not provided" needs (RFC 5869 §2.2).
-            byte_array<H::block_size> pad{};
-            if (key.size() > H::block_size)
-                H::hash(mutable_fixed_view<H::digest_size>(pad.data(), H::digest_size), key);
-            else
-                std::copy(key.begin(), key.end(), pad.begin());
-            for (auto& b : pad)
-                b ^= 0x36;
+            block pad;
+            load_key(pad, key, 0x36);
             inner_.update(pad);
-            for (auto& b : pad)
-                b ^= 0x36 ^ 0x5c;
+            xor_pad(pad, 0x36 ^ 0x5c);
             outer_.update(pad);
             ct::wipe(pad);
         }
@@ -82,11 +72,7 @@ struct hmac {
         result<void> verify(bytes_view t, const Parts&... parts) const {
             tag full;
             compute(full, parts...);
-            const bool ok = t.size() >= min_tag_size && t.size() <= tag_size &&
-                            ct::equal(bytes_view(full).first(t.size()), t);
-            ct::wipe(full);
-            if (!ok) return crypto_error::authentication_failed;
-            return {};
+            return check_tag(full, t);
         }
 
     private:
@@ -97,17 +83,62 @@ struct hmac {
     /// out = HMAC(key, parts...). `out` may overlap the key or the parts.
     template <bytes_like... Parts>
     static void compute(mutable_fixed_view<tag_size> out, bytes_view key, const Parts&... parts) {
-        keyed(key).compute(out, parts...);
+        // One state for both passes: no keyed states to fork when the key
+        // serves a single tag.
+        block pad;
+        load_key(pad, key, 0x36);
+        typename H::state s;
+        s.update(pad);
+        (s.update(bytes_view(parts)), ...);
+        s.final(out);
+        xor_pad(pad, 0x36 ^ 0x5c);
+        s.update(pad);
+        s.update(out);
+        s.final(out);
+        ct::wipe(pad);
     }
 
     template <bytes_like... Parts>
     static tag tag_of(bytes_view key, const Parts&... parts) {
-        return keyed(key).tag_of(parts...);
+        tag t;
+        compute(t, key, parts...);
+        return t;
     }
 
     template <bytes_like... Parts>
     static result<void> verify(bytes_view key, bytes_view t, const Parts&... parts) {
-        return keyed(key).verify(t, parts...);
+        tag full;
+        compute(full, key, parts...);
+        return check_tag(full, t);
+    }
+
+private:
+    using block = byte_array<H::block_size>;
+
+    /// K0 ^ pad: the key, or its hash when longer than a block, zero-padded
+    /// to the block size (FIPS 198-1 steps 1-3). An empty key and HashLen
+    /// zero bytes therefore give the same K0, which is what HKDF's "salt
+    /// not provided" needs (RFC 5869 §2.2).
+    static void load_key(block& b, bytes_view key, byte pad) {
+        b.fill(0);
+        if (key.size() > H::block_size)
+            H::hash(mutable_fixed_view<H::digest_size>(b.data(), H::digest_size), key);
+        else
+            std::copy(key.begin(), key.end(), b.begin());
+        xor_pad(b, pad);
+    }
+    static void xor_pad(block& b, byte pad) noexcept {
+        for (auto& x : b)
+            x ^= pad;
+    }
+    /// `t` is the full tag or a prefix of at least min_tag_size bytes;
+    /// constant time in the tag's bytes. Wipes the computed tag.
+    static result<void> check_tag(tag& full, bytes_view t) noexcept {
+        const bool ok = t.size() >= min_tag_size && t.size() <= tag_size &&
+                        ct::equal(bytes_view(full).first(t.size()), t);
+        ct::wipe(full);
+        if (!ok) return crypto_error::authentication_failed;
+        return {};
     }
 };
 

@@ -34,11 +34,17 @@ struct basic_sha2 {
             s.final(out);
         } else {
             // An EVP_MD_CTX per call would be a malloc and a free; keep one
-            // per thread. final() leaves it re-initialised, holding nothing.
+            // per thread. final() leaves it re-initialised and holding
+            // nothing; only a throwing update (an environment failure) can
+            // leave it dirty, so that path restarts it.
             thread_local state s;
-            s.reset();
-            (s.update(bytes_view(parts)), ...);
-            s.final(out);
+            try {
+                (s.update(bytes_view(parts)), ...);
+                s.final(out);
+            } catch (...) {
+                s.reset();
+                throw;
+            }
         }
     }
 
