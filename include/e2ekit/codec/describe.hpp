@@ -7,12 +7,14 @@
 // argument-dependent lookup (a friend in T, or a free function in T's
 // namespace) and returns `codec::fields(...)`:
 //
-// | expression                       | type             | semantics                     |
-// |----------------------------------|------------------|-------------------------------|
-// | `describe(codec::tag<T>{})`      | `hana::tuple<F...>` | T's fields; a constant expression |
-// | `field<N, K>(name, &T::m)`       | field descriptor | field number N (0: not in the binary
-// form), kind K, JSON key `name` | | `required<N, K>(name, &T::m)`    | field descriptor | as
-// `field`, and decoders reject its absence |
+// | expression                    | type          | semantics                   |
+// |-------------------------------|---------------|-----------------------------|
+// | `describe(codec::tag<T>{})`   | `hana::tuple` | T's fields, constexpr       |
+// | `field<N, K>(name, &T::m)`    | descriptor    | field number N (0: no       |
+// |                               |               | binary form), kind K, JSON  |
+// |                               |               | key `name`                  |
+// | `required<N, K>(name, &T::m)` | descriptor    | as `field`; decoders reject |
+// |                               |               | its absence                 |
 //
 // Presence follows the member's type: a `std::optional<V>` is written only
 // when engaged and reads as empty when absent; a plain `V` is always
