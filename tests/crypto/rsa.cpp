@@ -79,7 +79,7 @@ TEST_CASE("rsa: Wycheproof rsa_signature_2048_sha256_test.json", "[crypto][rsa][
 TEST_CASE("rsa: DIMP keys as the reference implementation writes them", "[crypto][rsa][vectors]") {
     E2EKIT_REQUIRE_VECTORS();
     const auto doc = test::load_vectors("dimp/accounts.json");
-    int rsa_metas = 0;
+    int rsa_metas = 0, fingerprints = 0;
     for (const auto& m : doc.at("metas")) {
         const auto& key = m.at("meta").at("key");
         if (key.at("algorithm") != "RSA") continue;
@@ -93,16 +93,18 @@ TEST_CASE("rsa: DIMP keys as the reference implementation writes them", "[crypto
         auto priv = rsa_private_key::from_pem(m.at("private_key").at("data").get<std::string>());
         REQUIRE(priv);
         CHECK(priv->public_key() == *pub);
-        if (m.contains("seed")) {
+        if (m.at("meta").contains("seed")) {
             // The meta fingerprint: SHA256withRSA over the seed's UTF-8,
             // deterministic, so signing reproduces it.
-            const auto seed = m.at("seed").get<std::string>();
+            ++fingerprints;
+            const auto seed = m.at("meta").at("seed").get<std::string>();
             const auto fp = unhex(m.at("fingerprint_hex"));
             CHECK(rsa_pkcs1_v15_sha256::verify(*pub, as_bytes(seed), fp));
             CHECK(rsa_pkcs1_v15_sha256::sign(*priv, as_bytes(seed)) == fp);
         }
     }
     CHECK(rsa_metas >= 2);
+    CHECK(fingerprints >= 1);
 }
 
 TEST_CASE("rsa: encrypt/decrypt and sign/verify round trips", "[crypto][rsa]") {
