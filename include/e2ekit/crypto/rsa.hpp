@@ -78,8 +78,11 @@ class rsa_public_key {
 public:
     /// SubjectPublicKeyInfo, or else PKCS#1 RSAPublicKey.
     static result<rsa_public_key> from_der(bytes_view der) {
-        auto k = crypto::detail::evp::parse_spki(der);
-        if (!k) k = crypto::detail::evp::parse_typed_public(EVP_PKEY_RSA, der);
+        auto k = crypto::detail::evp::decode<crypto::detail::evp::rsa_key_type,
+                                             crypto::detail::evp::der_form::spki>(der);
+        if (!k)
+            k = crypto::detail::evp::decode<crypto::detail::evp::rsa_key_type,
+                                            crypto::detail::evp::der_form::typed_public>(der);
         E2EKIT_TRY(key, crypto::detail::rsa::checked(std::move(k)));
         return rsa_public_key(std::move(key));
     }
@@ -88,13 +91,17 @@ public:
     static result<rsa_public_key> from_pem(std::string_view text) {
         E2EKIT_TRY(pem, crypto::detail::evp::read_pem(text, {"PUBLIC KEY", "RSA PUBLIC KEY"}));
         if (pem.label == "RSA PUBLIC KEY") {
-            auto k = crypto::detail::evp::parse_typed_public(EVP_PKEY_RSA, pem.der.view());
+            auto k = crypto::detail::evp::decode<crypto::detail::evp::rsa_key_type,
+                                                 crypto::detail::evp::der_form::typed_public>(
+                pem.der.view());
             E2EKIT_TRY(key, crypto::detail::rsa::checked(std::move(k)));
             return rsa_public_key(std::move(key));
         }
         if (pem.label == "PUBLIC KEY") {
-            E2EKIT_TRY(
-                key, crypto::detail::rsa::checked(crypto::detail::evp::parse_spki(pem.der.view())));
+            E2EKIT_TRY(key, crypto::detail::rsa::checked(
+                                crypto::detail::evp::decode<crypto::detail::evp::rsa_key_type,
+                                                            crypto::detail::evp::der_form::spki>(
+                                    pem.der.view())));
             return rsa_public_key(std::move(key));
         }
         return from_der(pem.der.view());
@@ -124,7 +131,7 @@ public:
     EVP_PKEY* native() const noexcept { return k_.get(); }
 
     friend bool operator==(const rsa_public_key& a, const rsa_public_key& b) {
-        return a.to_der() == b.to_der();
+        return EVP_PKEY_eq(a.k_.get(), b.k_.get()) == 1; // compares n and e
     }
 
 private:
@@ -137,8 +144,11 @@ class rsa_private_key {
 public:
     /// PKCS#8 PrivateKeyInfo, or else PKCS#1 RSAPrivateKey.
     static result<rsa_private_key> from_der(bytes_view der) {
-        auto k = crypto::detail::evp::parse_pkcs8(der);
-        if (!k) k = crypto::detail::evp::parse_typed_private(EVP_PKEY_RSA, der);
+        auto k = crypto::detail::evp::decode<crypto::detail::evp::rsa_key_type,
+                                             crypto::detail::evp::der_form::pkcs8>(der);
+        if (!k)
+            k = crypto::detail::evp::decode<crypto::detail::evp::rsa_key_type,
+                                            crypto::detail::evp::der_form::typed_private>(der);
         return make(std::move(k));
     }
 
@@ -148,9 +158,13 @@ public:
     static result<rsa_private_key> from_pem(std::string_view text) {
         E2EKIT_TRY(pem, crypto::detail::evp::read_pem(text, {"PRIVATE KEY", "RSA PRIVATE KEY"}));
         if (pem.label == "RSA PRIVATE KEY")
-            return make(crypto::detail::evp::parse_typed_private(EVP_PKEY_RSA, pem.der.view()));
+            return make(crypto::detail::evp::decode<crypto::detail::evp::rsa_key_type,
+                                                    crypto::detail::evp::der_form::typed_private>(
+                pem.der.view()));
         if (pem.label == "PRIVATE KEY")
-            return make(crypto::detail::evp::parse_pkcs8(pem.der.view()));
+            return make(
+                crypto::detail::evp::decode<crypto::detail::evp::rsa_key_type,
+                                            crypto::detail::evp::der_form::pkcs8>(pem.der.view()));
         return from_der(pem.der.view());
     }
 
@@ -177,7 +191,8 @@ public:
     }
 
     rsa_public_key public_key() const {
-        return rsa_public_key(crypto::detail::evp::public_only(k_.get()));
+        return rsa_public_key(
+            crypto::detail::evp::public_only<crypto::detail::evp::rsa_key_type>(k_.get()));
     }
 
     std::size_t bits() const noexcept {

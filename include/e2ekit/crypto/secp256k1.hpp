@@ -109,7 +109,7 @@ public:
     /// Another curve or algorithm is `unsupported`.
     static result<secp256k1_public_key> from_der(bytes_view spki) {
         namespace evp = crypto::detail::evp;
-        const evp::pkey_ptr k = evp::parse_spki(spki);
+        const evp::pkey_ptr k = evp::decode<evp::ec_key_type, evp::der_form::spki>(spki);
         if (!k) return crypto_error::invalid_key;
         if (!is_secp256k1(k.get())) return crypto_error::unsupported;
         byte_array<uncompressed_size> point{};
@@ -206,8 +206,8 @@ struct secp256k1 {
     /// secp256k1.
     static result<private_key> private_key_from_der(bytes_view der) {
         namespace evp = crypto::detail::evp;
-        evp::pkey_ptr k = evp::parse_pkcs8(der);
-        if (!k) k = evp::parse_typed_private(EVP_PKEY_EC, der);
+        evp::pkey_ptr k = evp::decode<evp::ec_key_type, evp::der_form::pkcs8>(der);
+        if (!k) k = evp::decode<evp::ec_key_type, evp::der_form::typed_private>(der);
         return from_evp(k.get());
     }
 
