@@ -20,6 +20,7 @@ namespace e2ekit::codec::hex {
 
 /// Lower-case digits, two per byte.
 inline std::string encode(bytes_view in) {
+    if (in.empty()) return {}; // libsodium declares its pointers non-null
     std::string out(in.size() * 2 + 1, '\0');
     sodium_bin2hex(out.data(), out.size(), in.data(), in.size());
     out.pop_back(); // libsodium writes a terminating NUL
@@ -30,6 +31,7 @@ namespace detail {
 
 /// Decodes exactly in.size() / 2 bytes to `out`; wipes them on failure.
 inline result<void> run(byte* out, std::string_view in) noexcept {
+    if (in.empty()) return ok(); // libsodium declares its pointers non-null
     const std::size_t n = in.size() / 2;
     std::size_t got = 0;
     if (sodium_hex2bin(out, n, in.data(), in.size(), nullptr, &got, nullptr) != 0 || got != n) {
