@@ -264,6 +264,50 @@ TEST_CASE("filesystem_store: damage before the last record is corruption",
     CHECK(filesystem_store::open(dir.path()).error() == storage_error::unsupported);
 }
 
+TEST_CASE("filesystem_store: reads logs made by an independent encoder", "[storage][filesystem]") {
+    // fuzz/storage_log/make_corpus.py writes the documented format in
+    // Python; the store must read what it writes as the script intends.
+    const fs::path corpus = fs::path(E2EKIT_SOURCE_DIR) / "fuzz" / "storage_log" / "corpus";
+    storage_tmpdir dir("python");
+    auto open_seed = [&](const char* name) {
+        fs::create_directories(dir.path());
+        write_file(dir.log(), read_file(corpus / name));
+        return filesystem_store::open(dir.path());
+    };
+    {
+        auto s = open_seed("batch_two_spaces");
+        REQUIRE(s);
+        CHECK(test::laws::holds(*s, "a", "k1", bytes(40, 0)));
+        CHECK(test::laws::holds(*s, "b", "k1", as_bytes("x")));
+        CHECK(test::laws::absent(*s, "a", "gone"));
+    }
+    {
+        auto s = open_seed("overwrite_and_erase");
+        REQUIRE(s);
+        CHECK(test::laws::holds(*s, "s", "k", as_bytes("two")));
+        CHECK(test::laws::absent(*s, "s", "j"));
+    }
+    {
+        auto s = open_seed("torn_tail");
+        REQUIRE(s);
+        CHECK(test::laws::holds(*s, "s", "k", as_bytes("kept")));
+    }
+    {
+        auto s = open_seed("scoped_names");
+        REQUIRE(s);
+        auto v = s->get("alice%2Fphone/sessions", "carol.1");
+        REQUIRE(v);
+        CHECK(v->size() == 256);
+        CHECK(test::laws::holds(*s, "bob/prekeys", "7", as_bytes("pk")));
+    }
+    CHECK(open_seed("empty_record"));
+    CHECK(open_seed("bad_middle").error() == storage_error::corrupt);
+    CHECK(open_seed("bad_kind").error() == storage_error::corrupt);
+    CHECK(open_seed("nul_key").error() == storage_error::corrupt);
+    CHECK(open_seed("future_version").error() == storage_error::unsupported);
+    CHECK(open_seed("not_ours").error() == storage_error::corrupt);
+}
+
 TEST_CASE("filesystem_store: a value damaged after opening is reported, not returned",
           "[storage][filesystem]") {
     storage_tmpdir dir("rot");
