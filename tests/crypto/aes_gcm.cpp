@@ -5,6 +5,10 @@
 #include <e2ekit/core/random.hpp>
 #include <tests/support/vectors.hpp>
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 using namespace e2ekit;
 using namespace e2ekit::crypto;
 using e2ekit::test::unhex;
@@ -174,4 +178,26 @@ TEST_CASE("aes_gcm: IV lengths are typed; odd ones go through hazmat", "[crypto]
     bytes out(2);
     byte_array<16> tag{};
     CHECK_THROWS_AS(aes_256_gcm::seal_detached(out, tag, key, iv12, {}, pt), std::invalid_argument);
+}
+
+TEST_CASE("aes_gcm: per-thread contexts, used from several threads", "[crypto][aes_gcm]") {
+    // Each thread gets its own prepared context; results must not mix.
+    std::vector<std::thread> threads;
+    std::atomic<int> failures{0};
+    for (int t = 0; t < 4; ++t) {
+        threads.emplace_back([t, &failures] {
+            byte_array<32> key{};
+            key[0] = static_cast<byte>(t);
+            byte_array<12> iv{};
+            const bytes pt(100 + static_cast<std::size_t>(t), static_cast<byte>(t));
+            for (int i = 0; i < 200; ++i) {
+                iv[11] = static_cast<byte>(i);
+                auto back = aes_256_gcm::open(key, iv, {}, aes_256_gcm::seal(key, iv, {}, pt));
+                if (!back || !equal_public(back->view(), pt)) ++failures;
+            }
+        });
+    }
+    for (auto& th : threads)
+        th.join();
+    CHECK(failures == 0);
 }

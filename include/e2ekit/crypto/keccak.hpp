@@ -32,13 +32,22 @@ struct basic_keccak {
         state() noexcept = default;
 
         void update(bytes_view in) noexcept {
-            for (byte b : in) {
-                xor_byte(pos_, b);
-                if (++pos_ == block_size) {
-                    detail::keccak::permute(lanes_);
-                    pos_ = 0;
+            std::size_t i = 0;
+            // Finish a partly filled block byte by byte, then absorb whole
+            // blocks a lane (8 bytes, little-endian, FIPS 202 §B.1) at a time.
+            while (pos_ != 0 && i < in.size())
+                absorb_byte(in[i++]);
+            for (; in.size() - i >= block_size; i += block_size) {
+                for (std::size_t l = 0; l < block_size / 8; ++l) {
+                    std::uint64_t v = 0;
+                    for (std::size_t k = 0; k < 8; ++k)
+                        v |= static_cast<std::uint64_t>(in[i + 8 * l + k]) << (8 * k);
+                    lanes_[l] ^= v;
                 }
+                detail::keccak::permute(lanes_);
             }
+            while (i < in.size())
+                absorb_byte(in[i++]);
         }
 
         void final(mutable_fixed_view<digest_size> out) noexcept {
@@ -62,6 +71,13 @@ struct basic_keccak {
         friend bool operator==(const state&, const state&) = default;
 
     private:
+        void absorb_byte(byte b) noexcept {
+            xor_byte(pos_, b);
+            if (++pos_ == block_size) {
+                detail::keccak::permute(lanes_);
+                pos_ = 0;
+            }
+        }
         void xor_byte(std::size_t i, byte b) noexcept {
             lanes_[i / 8] ^= static_cast<std::uint64_t>(b) << (8 * (i % 8)); // lanes little-endian
         }

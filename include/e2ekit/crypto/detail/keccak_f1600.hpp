@@ -8,6 +8,7 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 
 namespace e2ekit::crypto::detail::keccak {
 
@@ -58,28 +59,54 @@ inline constexpr auto rho_offsets = make_rho_offsets();
 // The first two iota constants, as a check on the generator above.
 static_assert(round_constants[0] == 1 && round_constants[1] == 0x8082);
 
+/// For each target lane of rho-and-pi, the source lane: A'[x, y] =
+/// A[x + 3y, x] (§3.2.3), precomputed so the round loop has no arithmetic
+/// on indices.
+constexpr std::array<int, 25> make_pi_source() {
+    std::array<int, 25> src{};
+    for (int x = 0; x < 5; ++x)
+        for (int y = 0; y < 5; ++y)
+            src[x + 5 * y] = (x + 3 * y) % 5 + 5 * x;
+    return src;
+}
+inline constexpr auto pi_source = make_pi_source();
+
+// The steps below are folds over the 25 lanes so that every index and
+// rotation count is a constant: written as loops with computed indices the
+// permutation runs 2.5 times slower (g++ 12 -O2 does not unroll them).
+
+/// theta's last step: A[x, y] ^= D[x] (§3.2.1).
+template <std::size_t... I>
+inline void theta_apply(lanes& a, const std::uint64_t* d, std::index_sequence<I...>) noexcept {
+    ((a[I] ^= d[I % 5]), ...);
+}
+
+/// rho (§3.2.2) and pi (§3.2.3) together.
+template <std::size_t... I>
+inline void rho_pi(std::uint64_t* b, const lanes& a, std::index_sequence<I...>) noexcept {
+    ((b[I] = std::rotl(a[pi_source[I]], rho_offsets[pi_source[I]])), ...);
+}
+
+/// chi (§3.2.4): A[x, y] = B[x, y] ^ (~B[x + 1, y] & B[x + 2, y]).
+template <std::size_t... I>
+inline void chi(lanes& a, const std::uint64_t* b, std::index_sequence<I...>) noexcept {
+    ((a[I] = b[I] ^ (~b[I / 5 * 5 + (I + 1) % 5] & b[I / 5 * 5 + (I + 2) % 5])), ...);
+}
+
 inline void permute(lanes& a) noexcept {
+    constexpr auto all = std::make_index_sequence<25>{};
     for (int round = 0; round < rounds; ++round) {
-        // theta
         std::uint64_t c[5];
         for (int x = 0; x < 5; ++x)
             c[x] = a[x] ^ a[x + 5] ^ a[x + 10] ^ a[x + 15] ^ a[x + 20];
-        for (int x = 0; x < 5; ++x) {
-            const std::uint64_t d = c[(x + 4) % 5] ^ std::rotl(c[(x + 1) % 5], 1);
-            for (int y = 0; y < 25; y += 5)
-                a[x + y] ^= d;
-        }
-        // rho and pi: B[y, 2x + 3y] = rot(A[x, y]), i.e. A'[x, y] = A[x + 3y, x]
-        lanes b;
-        for (int x = 0; x < 5; ++x)
-            for (int y = 0; y < 5; ++y)
-                b[y + 5 * ((2 * x + 3 * y) % 5)] = std::rotl(a[x + 5 * y], rho_offsets[x + 5 * y]);
-        // chi
-        for (int y = 0; y < 25; y += 5)
-            for (int x = 0; x < 5; ++x)
-                a[x + y] = b[x + y] ^ (~b[(x + 1) % 5 + y] & b[(x + 2) % 5 + y]);
-        // iota
-        a[0] ^= round_constants[round];
+        const std::uint64_t d[5] = {c[4] ^ std::rotl(c[1], 1), c[0] ^ std::rotl(c[2], 1),
+                                    c[1] ^ std::rotl(c[3], 1), c[2] ^ std::rotl(c[4], 1),
+                                    c[3] ^ std::rotl(c[0], 1)};
+        theta_apply(a, d, all);
+        std::uint64_t b[25];
+        rho_pi(b, a, all);
+        chi(a, b, all);
+        a[0] ^= round_constants[round]; // iota (§3.2.5)
     }
 }
 
