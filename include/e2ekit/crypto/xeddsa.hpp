@@ -32,8 +32,8 @@
 // libsignal-protocol-c, and a libsignal-protocol-c signature verifies under
 // XEdDSA only when A's sign bit happened to be 0 (half of all keys); for
 // the other half byte 63 has bit 7 set and a strict verifier rejects it.
-// `verify_signal_legacy` accepts both forms, strictly otherwise. (Its
-// xed25519_sign / xed25519_verify in additions/xeddsa.c are spec XEdDSA,
+// `verify_signal_legacy` accepts both forms, strictly otherwise. (The
+// library's xed25519_sign / xed25519_verify (additions/xeddsa.c) are XEdDSA,
 // but 2.3.3 does not call them for identity signatures.)
 #ifndef E2EKIT_CRYPTO_XEDDSA_HPP
 #define E2EKIT_CRYPTO_XEDDSA_HPP

@@ -18,21 +18,26 @@ namespace e2ekit::crypto {
 /// The opt-in tag of `diffie_hellman`.
 struct dh_tag {};
 
-/// | expression                      | type                       | semantics |
-/// |---------------------------------|----------------------------|--------------------------------------------------|
-/// | `P::dh_concept`                 | `dh_tag`                   | opts in | |
-/// `P::private_key_size`           | `std::size_t` constant     | bytes of a private key | |
-/// `P::public_key_size`            | `std::size_t` constant     | bytes of an encoded public key |
-/// | `P::shared_secret_size`         | `std::size_t` constant     | bytes of the agreed secret | |
-/// `P::private_key`                | `secret<private_key_size, T>` | wiped, never copied implicitly
-/// | | `P::public_key`                 | `byte_array<public_key_size>` | public; as it travels on
-/// the wire             | | `P::shared_secret`              | `secret<shared_secret_size, T>` | |
-/// | `P::key_pair`                   | aggregate `{priv, pub}`    | a private key and its public
-/// key                 | | `P::generate(r)`                | `P::key_pair`              | fresh key
-/// pair from the random source `r`        | | `P::public_from_private(k)`     | `P::public_key` |
-/// the public key of `k`; deterministic             | | `P::agree(k, pub)`              |
-/// `result<P::shared_secret>` | the DH output; a peer key that would give a weak | | | | (e.g.
-/// all-zero) secret is `crypto_error::invalid_key` |
+/// | expression                  | type                    | semantics                            |
+/// |-----------------------------|-------------------------|--------------------------------------|
+/// | `P::dh_concept`             | `dh_tag`                | opts in                              |
+/// | `P::private_key_size`       | `std::size_t`           | bytes of a private key               |
+/// | `P::public_key_size`        | `std::size_t`           | bytes of an encoded public key       |
+/// | `P::shared_secret_size`     | `std::size_t`           | bytes of the agreed secret           |
+/// | `P::private_key`            | `secret<N, T>`          | N = private_key_size; wiped, copied  |
+/// |                             |                         | only by clone()                      |
+/// | `P::public_key`             | `byte_array<N>`         | N = public_key_size; as it travels   |
+/// |                             |                         | on the wire                          |
+/// | `P::shared_secret`          | `secret<N, T>`          | N = shared_secret_size               |
+/// | `P::key_pair`               | `{priv, pub}`           | an aggregate: a private key and its  |
+/// |                             |                         | public key                           |
+/// | `P::generate(r)`            | `P::key_pair`           | a fresh pair from the random source  |
+/// |                             |                         | `r`                                  |
+/// | `P::public_from_private(k)` | `P::public_key`         | deterministic                        |
+/// | `P::agree(k, pub)`          | `result<shared_secret>` | the DH output;                       |
+/// |                             |                         | `crypto_error::invalid_key` for a    |
+/// |                             |                         | peer key that would give a weak      |
+/// |                             |                         | (all-zero) secret                    |
 template <class P>
 concept diffie_hellman = std::same_as<typename P::dh_concept, dh_tag> &&
     std::same_as<typename P::private_key,

@@ -21,18 +21,21 @@ concept bytes_like = std::convertible_to<const T&, bytes_view>;
 /// `s` is a `H::state`, `out` a `mutable_fixed_view<H::digest_size>`, `a`, `b`
 /// anything convertible to `bytes_view`.
 ///
-/// | expression              | type                     | semantics |
-/// |-------------------------|--------------------------|----------------------------------------------------|
-/// | `H::hash_concept`       | `hash_tag`               | opts in | | `H::digest_size`        |
-/// `std::size_t` constant   | bytes of a digest                                  | |
-/// `H::block_size`         | `std::size_t` constant   | bytes of a compression block (HMAC pads to
-/// it)     | | `H::digest`             | `byte_array<digest_size>`| | | `H::hash(out, a, b)`    |
-/// `void`                   | `out` = H(a ‖ b), any number of parts, no copies   | |
-/// `H::digest_of(a, b)`    | `H::digest`              | the same, returned | | `H::state` |
-/// semiregular class        | an incremental hash; copying it forks the stream   | | | | (HMAC
-/// keeps keyed states and copies them)          | | `s.update(a)`           | `void` | absorbs `a`
-/// | | `s.final(out)`          | `void`                   | writes the digest; `s` restarts empty |
-/// | `s.reset()`             | `void`                   | restarts empty |
+/// | expression           | type                      | semantics                                 |
+/// |----------------------|---------------------------|-------------------------------------------|
+/// | `H::hash_concept`    | `hash_tag`                | opts in                                   |
+/// | `H::digest_size`     | `std::size_t`             | bytes of a digest                         |
+/// | `H::block_size`      | `std::size_t`             | bytes of a block (HMAC pads keys to it)   |
+/// | `H::digest`          | `byte_array<digest_size>` |                                           |
+/// | `H::hash(out, a, b)` | `void`                    | `out` = H(a ‖ b); any number of parts,    |
+/// |                      |                           | never concatenated                        |
+/// | `H::digest_of(a, b)` | `H::digest`               | the same, returned                        |
+/// | `H::state`           | semiregular class         | an incremental hash; a copy forks the     |
+/// |                      |                           | stream (HMAC keeps keyed states and       |
+/// |                      |                           | copies them)                              |
+/// | `s.update(a)`        | `void`                    | absorbs `a`                               |
+/// | `s.final(out)`       | `void`                    | writes the digest; `s` restarts empty     |
+/// | `s.reset()`          | `void`                    | restarts empty                            |
 template <class H>
 concept hash_function = std::same_as<typename H::hash_concept, hash_tag> &&
                         std::same_as<typename H::digest, byte_array<H::digest_size>> &&

@@ -18,15 +18,16 @@ struct kdf_tag {};
 
 /// `out` is a `mutable_bytes_view`, `ikm`, `salt`, `info` are `bytes_view`.
 ///
-/// | expression                          | type              | semantics |
-/// |-------------------------------------|-------------------|--------------------------------------------|
-/// | `K::kdf_concept`                    | `kdf_tag`         | opts in | | `K::max_output_size` |
-/// `std::size_t`     | the longest output                         | | `K::derive(out, ikm, salt,
-/// info)`   | `result<void>`    | fills `out`; longer than `max_output_size` | | | | is
-/// `crypto_error::invalid_argument`, with  | |                                     | | `out` wiped
-/// | | `K::template derive<N, T>(ikm, salt, info)` | `secret<N, T>` | the same into a tagged
-/// secret; an N   | |                                     |                   | over the bound does
-/// not compile            |
+/// | expression                        | type           | semantics                               |
+/// |-----------------------------------|----------------|-----------------------------------------|
+/// | `K::kdf_concept`                  | `kdf_tag`      | opts in                                 |
+/// | `K::max_output_size`              | `std::size_t`  | the longest output                      |
+/// | `K::derive(out, ikm, salt, info)` | `result<void>` | fills `out`; longer than the bound is   |
+/// |                                   |                | `crypto_error::invalid_argument`, with  |
+/// |                                   |                | `out` wiped                             |
+/// | `K::template derive<N, T>(...)`   | `secret<N, T>` | the same (ikm, salt, info) into a       |
+/// |                                   |                | tagged secret; an N over the bound does |
+/// |                                   |                | not compile                             |
 template <class K>
 concept key_derivation = std::same_as<typename K::kdf_concept, kdf_tag> &&
                          (K::max_output_size > 0) &&

@@ -19,19 +19,19 @@ struct mac_tag {};
 /// `out` is a `mutable_fixed_view<M::tag_size>`, `key` and `tag` are
 /// `bytes_view`, `a`, `b` anything convertible to `bytes_view`.
 ///
-/// | expression                 | type            | semantics |
-/// |----------------------------|-----------------|---------------------------------------------------------|
-/// | `M::mac_concept`           | `mac_tag`       | opts in | | `M::tag_size`              |
-/// `std::size_t`   | bytes of a full tag                                     | | `M::min_tag_size`
-/// | `std::size_t`   | shortest truncated tag `verify` accepts                 | | `M::compute(out,
-/// key, a, b)` | `void`        | `out` = MAC(key, a ‖ b), any number of parts, no copies | |
-/// `M::verify(key, tag, a, b)`| `result<void>`  | `tag` is the MAC or a prefix of it of at least |
-/// |                            |                 | `min_tag_size` bytes, compared in constant
-/// time; else   | |                            |                 |
-/// `crypto_error::authentication_failed`                   | | `M::keyed{key}`            |
-/// `M::keyed`      | the key prepared once, for many MACs under one key      | | `k.compute(out, a,
-/// b)`     | `void`          | as `M::compute` with the prepared key                   | |
-/// `k.verify(tag, a, b)`      | `result<void>`  | as `M::verify` with the prepared key |
+/// | expression                   | type           | semantics                                    |
+/// |------------------------------|----------------|----------------------------------------------|
+/// | `M::mac_concept`             | `mac_tag`      | opts in                                      |
+/// | `M::tag_size`                | `std::size_t`  | bytes of a full tag                          |
+/// | `M::min_tag_size`            | `std::size_t`  | the shortest truncated tag `verify` accepts  |
+/// | `M::compute(out, key, a, b)` | `void`         | `out` = MAC(key, a ‖ b); any number of parts |
+/// | `M::verify(key, tag, a, b)`  | `result<void>` | `tag` is the MAC or a prefix of it of at     |
+/// |                              |                | least `min_tag_size` bytes, compared in      |
+/// |                              |                | constant time; else                          |
+/// |                              |                | `crypto_error::authentication_failed`        |
+/// | `M::keyed{key}`              | `M::keyed`     | the key prepared once, for many MACs         |
+/// | `k.compute(out, a, b)`       | `void`         | as `M::compute` with the prepared key        |
+/// | `k.verify(tag, a, b)`        | `result<void>` | as `M::verify` with the prepared key         |
 template <class M>
 concept mac_function = std::same_as<typename M::mac_concept, mac_tag> &&(M::min_tag_size > 0) &&
                        (M::min_tag_size <= M::tag_size) &&

@@ -17,24 +17,22 @@ namespace e2ekit::crypto {
 /// The opt-in tag of `signature_scheme`.
 struct signature_tag {};
 
-/// | expression                    | type                           | semantics |
-/// |-------------------------------|--------------------------------|----------------------------------------------|
-/// | `P::signature_concept`        | `signature_tag`                | opts in | |
-/// `P::signature_size`           | `std::size_t` constant         | bytes of a signature | |
-/// `P::verifying_key_size`       | `std::size_t` constant         | bytes of an encoded public key
-/// | | `P::signing_key`              | `secret<N, T>`                 | wiped, never copied
-/// implicitly               | | `P::verifying_key`            | `byte_array<verifying_key_size>` |
-/// public                                     | | `P::signature`                |
-/// `byte_array<signature_size>`   |                                              | | `P::key_pair`
-/// | aggregate `{priv, pub}`        |                                              | |
-/// `P::generate(r)`              | `P::key_pair`                  | fresh key pair from the random
-/// source `r`    | | `P::public_from_private(k)`   | `P::verifying_key`             | deterministic
-/// | | `P::sign(k, msg)`             | `P::signature`                 | signs `msg` (a scheme that
-/// needs randomness  | |                               |                                | draws it
-/// from the system)                    | | `P::verify(pub, msg, sig)`    | `result<void>` | `sig`
-/// is any bytes from the wire; anything   | |                               | | but a valid
-/// signature of `msg` by `pub` is   | |                               | |
-/// `crypto_error::authentication_failed`        |
+/// | expression                  | type               | semantics                                 |
+/// |-----------------------------|--------------------|-------------------------------------------|
+/// | `P::signature_concept`      | `signature_tag`    | opts in                                   |
+/// | `P::signature_size`         | `std::size_t`      | bytes of a signature                      |
+/// | `P::verifying_key_size`     | `std::size_t`      | bytes of an encoded public key            |
+/// | `P::signing_key`            | `secret<N, T>`     | wiped, copied only by clone()             |
+/// | `P::verifying_key`          | `byte_array<N>`    | N = verifying_key_size; public            |
+/// | `P::signature`              | `byte_array<N>`    | N = signature_size                        |
+/// | `P::key_pair`               | `{priv, pub}`      | an aggregate                              |
+/// | `P::generate(r)`            | `P::key_pair`      | a fresh pair from the random source `r`   |
+/// | `P::public_from_private(k)` | `P::verifying_key` | deterministic                             |
+/// | `P::sign(k, msg)`           | `P::signature`     | a scheme that needs randomness draws it   |
+/// |                             |                    | from the system                           |
+/// | `P::verify(pub, msg, sig)`  | `result<void>`     | `sig` is any bytes from the wire; all but |
+/// |                             |                    | a valid signature of `msg` by `pub` is    |
+/// |                             |                    | `crypto_error::authentication_failed`     |
 template <class P>
 concept signature_scheme = std::same_as<typename P::signature_concept, signature_tag> &&
     std::same_as<typename P::signing_key,
