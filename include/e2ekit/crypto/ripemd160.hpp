@@ -61,13 +61,19 @@ struct ripemd160 {
         detail::evp::md_ctx_ptr ctx_;
     };
 
-    /// out = RIPEMD-160(parts[0] ‖ parts[1] ‖ ...).
+    /// out = RIPEMD-160(parts[0] ‖ parts[1] ‖ ...). One init, updates and
+    /// one final on a context kept per thread: exactly the raw EVP calls
+    /// (going through `state` would initialise twice).
     template <bytes_like... Parts>
     static void hash(mutable_fixed_view<digest_size> out, const Parts&... parts) {
-        thread_local state s; // an EVP_MD_CTX per call would allocate
-        s.reset();
-        (s.update(bytes_view(parts)), ...);
-        s.final(out);
+        namespace evp = detail::evp;
+        thread_local const evp::md_ctx_ptr ctx{evp::check_ptr(EVP_MD_CTX_new(), "EVP_MD_CTX_new")};
+        evp::check(EVP_DigestInit_ex2(ctx.get(), md(), nullptr), "EVP_DigestInit_ex2");
+        (evp::check(EVP_DigestUpdate(ctx.get(), bytes_view(parts).data(), bytes_view(parts).size()),
+                    "EVP_DigestUpdate"),
+         ...);
+        unsigned int n = 0;
+        evp::check(EVP_DigestFinal_ex(ctx.get(), out.data(), &n), "EVP_DigestFinal_ex");
     }
 
     template <bytes_like... Parts>
