@@ -2,7 +2,8 @@
 // iSCSI (RFC 3720 §12.1, Appendix B.4) and of ext4 and Btrfs metadata. The
 // filesystem store uses it to tell a torn or rotten record from a good one;
 // it is no defence against someone who may write the files (a MAC is).
-// Slicing-by-8, tables built at compile time.
+// Slicing-by-8 with tables built at compile time, or the SSE 4.2
+// instruction where the CPU has one.
 #ifndef E2EKIT_STORAGE_DETAIL_CRC32C_HPP
 #define E2EKIT_STORAGE_DETAIL_CRC32C_HPP
 
@@ -11,6 +12,8 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <type_traits>
 
 namespace e2ekit::storage::detail {
 
@@ -32,8 +35,8 @@ constexpr crc32c_tables make_crc32c_tables() noexcept {
 
 inline constexpr crc32c_tables crc32c_table = make_crc32c_tables();
 
-/// Continues a CRC: crc32c(b, crc32c(a)) is the CRC of a followed by b.
-constexpr std::uint32_t crc32c(bytes_view data, std::uint32_t crc = 0) noexcept {
+/// The portable CRC (slicing-by-8); usable at compile time.
+constexpr std::uint32_t crc32c_portable(bytes_view data, std::uint32_t crc = 0) noexcept {
     const auto& t = crc32c_table;
     std::uint32_t c = ~crc;
     std::size_t i = 0;
@@ -47,6 +50,40 @@ constexpr std::uint32_t crc32c(bytes_view data, std::uint32_t crc = 0) noexcept 
     for (; i < data.size(); ++i)
         c = (c >> 8) ^ t[0][(c ^ data[i]) & 0xFFu];
     return ~c;
+}
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define E2EKIT_STORAGE_CRC32C_SSE42 1
+/// SSE 4.2's CRC32 instruction computes exactly this polynomial, about ten
+/// times faster than the tables; chosen at run time when the CPU has it.
+[[gnu::target("sse4.2")]] inline std::uint32_t crc32c_sse42(bytes_view data,
+                                                            std::uint32_t crc) noexcept {
+    std::uint64_t c = ~crc;
+    const byte* p = data.data();
+    std::size_t n = data.size();
+    for (; n >= 8; n -= 8, p += 8) {
+        std::uint64_t w;
+        std::memcpy(&w, p, 8); // little-endian load, as the instruction expects
+        c = __builtin_ia32_crc32di(c, w);
+    }
+    auto c32 = static_cast<std::uint32_t>(c);
+    for (; n > 0; --n, ++p)
+        c32 = __builtin_ia32_crc32qi(c32, *p);
+    return ~c32;
+}
+
+inline bool cpu_has_sse42() noexcept {
+    static const bool has = __builtin_cpu_supports("sse4.2");
+    return has;
+}
+#endif
+
+/// Continues a CRC: crc32c(b, crc32c(a)) is the CRC of a followed by b.
+constexpr std::uint32_t crc32c(bytes_view data, std::uint32_t crc = 0) noexcept {
+#ifdef E2EKIT_STORAGE_CRC32C_SSE42
+    if (!std::is_constant_evaluated() && cpu_has_sse42()) return crc32c_sse42(data, crc);
+#endif
+    return crc32c_portable(data, crc);
 }
 
 } // namespace e2ekit::storage::detail

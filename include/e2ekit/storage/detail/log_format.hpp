@@ -5,12 +5,15 @@
 #define E2EKIT_STORAGE_DETAIL_LOG_FORMAT_HPP
 
 #include <e2ekit/core/bytes.hpp>
+#include <e2ekit/core/ct.hpp>
 #include <e2ekit/core/secret.hpp>
 #include <e2ekit/storage/batch.hpp>
 #include <e2ekit/storage/detail/crc32c.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 namespace e2ekit::storage::detail::log {
@@ -72,15 +75,24 @@ inline bool parse_record_header(bytes_view h, record_header& out) noexcept {
 }
 
 /// Builds one record in wiped memory: header, operation count, operations.
+/// Give the expected size (`record_size`) to write it without reallocating.
 class record_writer {
 public:
-    record_writer() { clear(); }
+    explicit record_writer(std::size_t capacity = 0) {
+        buf_.resize(std::max(capacity, record_header_size + 4));
+        clear();
+    }
+
+    /// A record's size for operations whose footprints add up to `ops`.
+    static constexpr std::size_t record_size(std::size_t ops) noexcept {
+        return record_header_size + 4 + ops;
+    }
 
     /// Appends an operation; returns where its value starts, counted from
     /// the start of the record.
     std::size_t add(batch::op_kind kind, std::string_view ns, std::string_view key,
                     bytes_view value, std::uint32_t value_crc) {
-        byte h[op_header_size];
+        byte* h = reserve(op_header_size + ns.size() + key.size() + value.size());
         h[0] = static_cast<byte>(kind);
         h[1] = static_cast<byte>(ns.size());
         store_be<std::uint16_t>(mutable_fixed_view<2>(h + 2, 2),
@@ -88,20 +100,21 @@ public:
         store_be<std::uint32_t>(mutable_fixed_view<4>(h + 4, 4),
                                 static_cast<std::uint32_t>(value.size()));
         store_be<std::uint32_t>(mutable_fixed_view<4>(h + 8, 4), value_crc);
-        buf_.append(bytes_view(h, sizeof h));
-        buf_.append(as_bytes(ns));
-        buf_.append(as_bytes(key));
-        const std::size_t at = buf_.size();
-        buf_.append(value);
+        byte* p = h + op_header_size;
+        if (!ns.empty()) std::memcpy(p, ns.data(), ns.size());
+        p += ns.size();
+        if (!key.empty()) std::memcpy(p, key.data(), key.size());
+        p += key.size();
+        if (!value.empty()) std::memcpy(p, value.data(), value.size());
         ++count_;
-        return at;
+        return static_cast<std::size_t>(p - buf_.data());
     }
 
     /// Fills in the header; the record is then `view()`.
     void finish() noexcept {
         byte* p = buf_.data();
         store_be<std::uint32_t>(mutable_fixed_view<4>(p + record_header_size, 4), count_);
-        const bytes_view body(p + record_header_size, buf_.size() - record_header_size);
+        const bytes_view body(p + record_header_size, used_ - record_header_size);
         store_be<std::uint32_t>(mutable_fixed_view<4>(p, 4), record_magic);
         store_be<std::uint32_t>(mutable_fixed_view<4>(p + 4, 4),
                                 static_cast<std::uint32_t>(body.size()));
@@ -109,18 +122,28 @@ public:
         store_be<std::uint32_t>(mutable_fixed_view<4>(p + 12, 4), crc32c(bytes_view(p, 12)));
     }
 
-    void clear() {
-        buf_.resize(0);
-        buf_.resize(record_header_size + 4);
+    /// Empties the record, keeping (and wiping) the memory.
+    void clear() noexcept {
+        ct::wipe(buf_.data(), used_);
+        used_ = record_header_size + 4;
         count_ = 0;
     }
 
-    bytes_view view() const noexcept { return buf_.view(); }
-    std::size_t size() const noexcept { return buf_.size(); }
+    bytes_view view() const noexcept { return {buf_.data(), used_}; }
+    std::size_t size() const noexcept { return used_; }
     std::uint32_t count() const noexcept { return count_; }
 
 private:
+    byte* reserve(std::size_t n) {
+        if (buf_.size() - used_ < n)
+            buf_.resize(std::max(used_ + n, 2 * buf_.size())); // the old block is wiped
+        byte* p = buf_.data() + used_;
+        used_ += n;
+        return p;
+    }
+
     secret_bytes buf_;
+    std::size_t used_ = 0;
     std::uint32_t count_ = 0;
 };
 

@@ -260,7 +260,7 @@ struct basic_filesystem_store<Io>::state {
         };
         std::uint64_t pos = lf::file_header_size;
         std::uint64_t new_live = lf::file_header_size;
-        lf::record_writer w;
+        lf::record_writer w(detail::fs_chunk + detail::fs_chunk / 4);
         std::vector<placed> in_record;
         typename index_type::changes c;
         storage_error error{};
@@ -415,7 +415,10 @@ result<void> basic_filesystem_store<Io>::commit(const batch& b) {
     if (st.broken) return storage_error::unavailable;
 
     // Everything that allocates happens before the write.
-    lf::record_writer rec;
+    std::size_t ops = 0;
+    for (const auto& op : b)
+        ops += lf::footprint(op.ns.size(), op.key.size(), op.value.size());
+    lf::record_writer rec(lf::record_writer::record_size(ops));
     typename state::index_type::changes c;
     for (const auto& op : b) {
         const bool put = op.kind == batch::op_kind::put;
