@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstddef>
 #include <mutex>
+#include <new>
 #include <shared_mutex>
 #include <utility>
 
@@ -445,7 +446,13 @@ result<void> basic_filesystem_store<Io>::commit(const batch& b) {
     }
     st.live += added;
     st.end += rec.size();
-    st.maybe_compact();
+    try {
+        st.maybe_compact();
+    } catch (const std::bad_alloc&) {
+        // The commit is durable and applied; a compaction that ran out of
+        // memory changed nothing and is tried again later.
+        st.compact_after = st.end + st.end / 2;
+    }
     return ok();
 }
 
