@@ -26,6 +26,7 @@ concept random_source = requires(R& r, mutable_bytes_view out) {
 /// The operating system's generator, through libsodium. Stateless.
 struct system_random {
     void fill(mutable_bytes_view out) noexcept {
+        if (out.empty()) return; // libsodium takes no null pointer, even for zero bytes
         detail::ensure_sodium();
         randombytes_buf(out.data(), out.size());
     }
@@ -68,6 +69,7 @@ public:
         store_be<std::uint64_t>(mutable_fixed_view<8>(key_.data(), 8), seed);
     }
     void fill(mutable_bytes_view out) noexcept {
+        if (out.empty()) return;
         byte nonce[crypto_stream_chacha20_ietf_NONCEBYTES] = {};
         store_be<std::uint64_t>(mutable_fixed_view<8>(nonce, 8), counter_++);
         crypto_stream_chacha20_ietf(out.data(), out.size(), nonce, key_.data());
