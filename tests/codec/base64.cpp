@@ -88,6 +88,16 @@ TEST_CASE("base64: strict decoding", "[codec][base64]") {
     CHECK(base64::decode("Zm9v\nYmFy").error() == decode_error::invalid_character);
     CHECK(base64::decode(std::string_view("Zm9\0", 4)).error() == decode_error::invalid_character);
     CHECK(base64::decode("Zm9v").error() == std::error_code{});
+    // libsodium 1.0.18 alone decodes these: every byte >= 0x80 is a "digit" to it.
+    for (int c = 0x80; c < 0x100; ++c) {
+        const std::string s = std::string("AAA") + static_cast<char>(c);
+        CHECK(base64::decode(s).error() == decode_error::invalid_character);
+        CHECK(base64::decode<base64::url_unpadded>(s).error() == decode_error::invalid_character);
+        CHECK(base64::decode_secret<3, void, base64::url>(s).error() ==
+              decode_error::invalid_character);
+        CHECK(base64::decode_secret<base64::standard_optional_padding>(s).error() ==
+              decode_error::invalid_character);
+    }
     CHECK(base64::decode("Zh==").error() == condition::malformed_input);
 }
 

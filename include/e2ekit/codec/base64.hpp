@@ -18,6 +18,9 @@
 // forms (Matrix spec, Appendices, "Unpadded Base64"): that is
 // `standard_optional_padding`.
 //
+// libsodium 1.0.18 accepts any byte >= 0x80 as a digit; e2ekit refuses
+// such text before libsodium sees it (impl/base64.hpp).
+//
 // `decode_secret` writes straight into wiped storage and touches the key
 // bytes only inside libsodium's constant-time decoder; what it branches on
 // outside it (length, position of '=') is public.
