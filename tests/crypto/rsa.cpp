@@ -18,6 +18,12 @@ std::string replace_all(std::string s, const std::string& from, const std::strin
     return s;
 }
 
+/// The base64 between the armour lines of a PEM string.
+std::string_view body_of(std::string_view pem) {
+    const auto begin = pem.find('\n') + 1;
+    return pem.substr(begin, pem.rfind("-----END") - begin);
+}
+
 const rsa_private_key& test_key() {
     static const rsa_private_key k = rsa_private_key::generate(1024);
     return k;
@@ -248,6 +254,14 @@ TEST_CASE("rsa: malformed keys are typed errors, never crashes", "[crypto][rsa]"
                                         "DEK-Info: AES-128-CBC,00\n\nAAAA\n"
                                         "-----END RSA PRIVATE KEY-----\n")) ==
           crypto_error::unsupported);
+    // A byte >= 0x80 in the body is not a base64 digit (libsodium 1.0.18
+    // alone would take it for one).
+    for (std::string bad : {pem, std::string(body_of(pem))}) {
+        bad[40] = static_cast<char>(0xf5);
+        CHECK(err(rsa_public_key::from_pem(bad)) == crypto_error::invalid_key);
+    }
+    CHECK_FALSE(e2ekit::crypto::detail::evp::decode_base64_ct("AAA\xf5"));
+    CHECK(e2ekit::crypto::detail::evp::decode_base64_ct("AAAA"));
     // A public key is not a private one, and the other way round.
     CHECK_FALSE(rsa_private_key::from_pem(pem));
     CHECK_FALSE(rsa_private_key::from_der(der));
