@@ -15,6 +15,8 @@ packages=(
   # interop peers
   libsignal-protocol-c-dev libolm-dev python3 python3-olm python3-xeddsa python3-omemo
   python3-oldmemo python3-twomemo python3-xmlschema python3-cryptography
+  # independent peers for codec cross-checks
+  python3-protobuf python3-canonicaljson
 )
 
 missing=()
