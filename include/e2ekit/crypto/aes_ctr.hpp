@@ -60,7 +60,7 @@ struct aes_ctr {
     class stream {
     public:
         stream(fixed_view<key_size> key, fixed_view<iv_size> iv)
-            : ctx_(detail::evp::prepared_cipher<detail::evp::aes_ctr_algo<KeyBits>>::make_ctx()) {
+            : ctx_(detail::evp::ctr_engine<KeyBits>::prepared::make_ctx()) {
             detail::evp::rekey(ctx_.get(), key.data(), iv.data(), 1);
         }
 

@@ -4,7 +4,7 @@
 // so a tag costs the compressions of the message and one more block, and
 // a ratchet chain that MACs one key twice (HMAC(ck, 0x01), HMAC(ck, 0x02),
 // Signal Double Ratchet §5.2) pays for the key once with `hmac<H>::keyed`.
-// With sha256/sha512 a fork is a struct copy (see detail/openssl_sha2.hpp).
+// With sha256/sha512 a fork is a struct copy (see detail/evp_digest.hpp).
 #ifndef E2EKIT_CRYPTO_HMAC_HPP
 #define E2EKIT_CRYPTO_HMAC_HPP
 

@@ -11,6 +11,7 @@
 #include <e2ekit/core/secret.hpp>
 #include <e2ekit/crypto/concepts/hash.hpp>
 #include <e2ekit/crypto/detail/evp_common.hpp>
+#include <e2ekit/crypto/detail/evp_digest.hpp>
 #include <e2ekit/crypto/error.hpp>
 #include <e2ekit/crypto/sha2.hpp>
 
@@ -23,22 +24,15 @@
 
 namespace e2ekit::crypto {
 
-/// The OpenSSL digest name a hash policy maps to in PBKDF2. Specialise it
-/// for another hash_function that OpenSSL implements.
+/// The OpenSSL digest name a hash policy maps to in PBKDF2: that of the
+/// digest behind sha256, sha512 (either back end) and ripemd160.
+/// Specialise it for another hash_function that OpenSSL implements.
 template <class Hash>
 struct pbkdf2_digest;
-template <>
-struct pbkdf2_digest<sha256> {
-    static constexpr const char* openssl_name = "SHA2-256";
+template <class D, template <class> class State>
+struct pbkdf2_digest<detail::evp::hash_policy<D, State>> {
+    static constexpr const char* openssl_name = D::openssl_name;
 };
-template <>
-struct pbkdf2_digest<sha256_evp> : pbkdf2_digest<sha256> {};
-template <>
-struct pbkdf2_digest<sha512> {
-    static constexpr const char* openssl_name = "SHA2-512";
-};
-template <>
-struct pbkdf2_digest<sha512_evp> : pbkdf2_digest<sha512> {};
 
 template <hash_function Hash>
 struct pbkdf2 {
@@ -91,13 +85,17 @@ struct pbkdf2 {
     }
 
 private:
+    struct kdf {
+        using openssl_type = EVP_KDF;
+        static constexpr const char* openssl_name = "PBKDF2";
+    };
+
     /// PBKDF2 fetched once; a context per thread with its digest set once
     /// (setting it by name fetches the digest again on every call).
     static EVP_KDF_CTX* ctx() {
-        static EVP_KDF* kdf = detail::evp::fetch_kdf("PBKDF2");
         thread_local const detail::evp::kdf_ctx_ptr c = [] {
-            detail::evp::kdf_ctx_ptr k{
-                detail::evp::check_ptr(EVP_KDF_CTX_new(kdf), "EVP_KDF_CTX_new")};
+            detail::evp::kdf_ctx_ptr k{detail::evp::check_ptr(
+                EVP_KDF_CTX_new(detail::evp::fetched<kdf>()), "EVP_KDF_CTX_new")};
             // pkcs5 = 1: RFC 8018 has no SP 800-132 lower bounds (salt of
             // 16 bytes, 1000 rounds); protocols and vectors go below them.
             int pkcs5 = 1;

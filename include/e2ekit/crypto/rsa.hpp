@@ -22,6 +22,7 @@
 #include <e2ekit/crypto/detail/evp_pem.hpp>
 #include <e2ekit/crypto/detail/evp_pkey.hpp>
 #include <e2ekit/crypto/error.hpp>
+#include <e2ekit/crypto/sha2.hpp>
 
 #include <openssl/core_names.h>
 #include <openssl/rsa.h>
@@ -67,9 +68,25 @@ inline result<evp::pkey_ptr> checked(evp::pkey_ptr k) {
     return k;
 }
 
-inline evp::pkey_ctx_ptr op_ctx(EVP_PKEY* k) {
-    return evp::pkey_ctx_ptr(
+/// A context for one operation on `k` with PKCS#1 v1.5 padding (RFC 8017
+/// §7.2, §8.2); `init` is EVP_PKEY_{encrypt,decrypt,sign,verify}_init.
+inline evp::pkey_ctx_ptr pkcs1_ctx(EVP_PKEY* k, int (*init)(EVP_PKEY_CTX*), const char* what) {
+    evp::pkey_ctx_ptr ctx(
         evp::check_ptr(EVP_PKEY_CTX_new_from_pkey(nullptr, k, nullptr), "EVP_PKEY_CTX_new"));
+    evp::check(init(ctx.get()), what);
+    evp::check(EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING),
+               "EVP_PKEY_CTX_set_rsa_padding");
+    return ctx;
+}
+
+/// The same for signing or verifying a SHA-256 digest (EMSA-PKCS1-v1_5,
+/// §9.2: the DigestInfo names SHA-256).
+inline evp::pkey_ctx_ptr pkcs1_sha256_ctx(EVP_PKEY* k, int (*init)(EVP_PKEY_CTX*),
+                                          const char* what) {
+    evp::pkey_ctx_ptr ctx = pkcs1_ctx(k, init, what);
+    evp::check(EVP_PKEY_CTX_set_signature_md(ctx.get(), evp::fetched<evp::sha256_digest>()),
+               "EVP_PKEY_CTX_set_signature_md");
+    return ctx;
 }
 
 } // namespace detail::rsa
@@ -78,12 +95,10 @@ class rsa_public_key {
 public:
     /// SubjectPublicKeyInfo, or else PKCS#1 RSAPublicKey.
     static result<rsa_public_key> from_der(bytes_view der) {
-        auto k = crypto::detail::evp::decode<crypto::detail::evp::rsa_key_type,
-                                             crypto::detail::evp::der_form::spki>(der);
-        if (!k)
-            k = crypto::detail::evp::decode<crypto::detail::evp::rsa_key_type,
-                                            crypto::detail::evp::der_form::typed_public>(der);
-        E2EKIT_TRY(key, crypto::detail::rsa::checked(std::move(k)));
+        namespace evp = crypto::detail::evp;
+        E2EKIT_TRY(key, crypto::detail::rsa::checked(
+                            evp::decode_first<evp::rsa_key_type, evp::der_form::spki,
+                                              evp::der_form::typed_public>(der)));
         return rsa_public_key(std::move(key));
     }
 
@@ -144,12 +159,9 @@ class rsa_private_key {
 public:
     /// PKCS#8 PrivateKeyInfo, or else PKCS#1 RSAPrivateKey.
     static result<rsa_private_key> from_der(bytes_view der) {
-        auto k = crypto::detail::evp::decode<crypto::detail::evp::rsa_key_type,
-                                             crypto::detail::evp::der_form::pkcs8>(der);
-        if (!k)
-            k = crypto::detail::evp::decode<crypto::detail::evp::rsa_key_type,
-                                            crypto::detail::evp::der_form::typed_private>(der);
-        return make(std::move(k));
+        namespace evp = crypto::detail::evp;
+        return make(evp::decode_first<evp::rsa_key_type, evp::der_form::pkcs8,
+                                      evp::der_form::typed_private>(der));
     }
 
     /// "PRIVATE KEY" or "RSA PRIVATE KEY" armour (other blocks around it
@@ -227,10 +239,8 @@ struct rsa_pkcs1_v15 {
     static result<bytes> encrypt(const rsa_public_key& pub, bytes_view msg) {
         namespace evp = crypto::detail::evp;
         if (msg.size() > max_message_size(pub)) return crypto_error::invalid_argument;
-        auto ctx = crypto::detail::rsa::op_ctx(pub.native());
-        evp::check(EVP_PKEY_encrypt_init(ctx.get()), "EVP_PKEY_encrypt_init");
-        evp::check(EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING),
-                   "EVP_PKEY_CTX_set_rsa_padding");
+        const auto ctx = crypto::detail::rsa::pkcs1_ctx(pub.native(), EVP_PKEY_encrypt_init,
+                                                        "EVP_PKEY_encrypt_init");
         bytes out(pub.size());
         std::size_t n = out.size();
         evp::check(EVP_PKEY_encrypt(ctx.get(), out.data(), &n, msg.data(), msg.size()),
@@ -246,10 +256,8 @@ struct rsa_pkcs1_v15 {
         // OpenSSL would left-pad a short ciphertext; RFC 8017 §7.2.2 step 1
         // says it is an error.
         if (ct.size() != priv.size()) return crypto_error::authentication_failed;
-        auto ctx = crypto::detail::rsa::op_ctx(priv.native());
-        evp::check(EVP_PKEY_decrypt_init(ctx.get()), "EVP_PKEY_decrypt_init");
-        evp::check(EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_PADDING),
-                   "EVP_PKEY_CTX_set_rsa_padding");
+        const auto ctx = crypto::detail::rsa::pkcs1_ctx(priv.native(), EVP_PKEY_decrypt_init,
+                                                        "EVP_PKEY_decrypt_init");
         secret_bytes out(priv.size());
         std::size_t n = out.size();
         if (EVP_PKEY_decrypt(ctx.get(), out.data(), &n, ct.data(), ct.size()) != 1) {
@@ -266,10 +274,9 @@ struct rsa_pkcs1_v15 {
 struct rsa_pkcs1_v15_sha256 {
     static bytes sign(const rsa_private_key& priv, bytes_view msg) {
         namespace evp = crypto::detail::evp;
-        byte_array<32> h;
-        evp::digest<evp::sha256_digest>(h, msg);
-        auto ctx = crypto::detail::rsa::op_ctx(priv.native());
-        setup(ctx.get(), EVP_PKEY_sign_init(ctx.get()));
+        const auto h = sha256::digest_of(msg);
+        const auto ctx = crypto::detail::rsa::pkcs1_sha256_ctx(priv.native(), EVP_PKEY_sign_init,
+                                                               "EVP_PKEY_sign_init");
         bytes sig(priv.size());
         std::size_t n = sig.size();
         evp::check(EVP_PKEY_sign(ctx.get(), sig.data(), &n, h.data(), h.size()), "EVP_PKEY_sign");
@@ -283,25 +290,14 @@ struct rsa_pkcs1_v15_sha256 {
     static result<void> verify(const rsa_public_key& pub, bytes_view msg, bytes_view sig) {
         namespace evp = crypto::detail::evp;
         if (sig.size() != pub.size()) return crypto_error::authentication_failed;
-        byte_array<32> h;
-        evp::digest<evp::sha256_digest>(h, msg);
-        auto ctx = crypto::detail::rsa::op_ctx(pub.native());
-        setup(ctx.get(), EVP_PKEY_verify_init(ctx.get()));
+        const auto h = sha256::digest_of(msg);
+        const auto ctx = crypto::detail::rsa::pkcs1_sha256_ctx(pub.native(), EVP_PKEY_verify_init,
+                                                               "EVP_PKEY_verify_init");
         if (EVP_PKEY_verify(ctx.get(), sig.data(), sig.size(), h.data(), h.size()) != 1) {
             evp::clear_errors();
             return crypto_error::authentication_failed;
         }
         return ok();
-    }
-
-private:
-    static void setup(EVP_PKEY_CTX* ctx, int init_rc) {
-        namespace evp = crypto::detail::evp;
-        evp::check(init_rc, "EVP_PKEY_sign/verify_init");
-        evp::check(EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING),
-                   "EVP_PKEY_CTX_set_rsa_padding");
-        evp::check(EVP_PKEY_CTX_set_signature_md(ctx, evp::md<evp::sha256_digest>()),
-                   "EVP_PKEY_CTX_set_signature_md");
     }
 };
 

@@ -29,6 +29,7 @@
 #include <e2ekit/crypto/detail/evp_pem.hpp>
 #include <e2ekit/crypto/detail/evp_pkey.hpp>
 #include <e2ekit/crypto/error.hpp>
+#include <e2ekit/crypto/sha2.hpp>
 
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
@@ -206,8 +207,9 @@ struct secp256k1 {
     /// secp256k1.
     static result<private_key> private_key_from_der(bytes_view der) {
         namespace evp = crypto::detail::evp;
-        evp::pkey_ptr k = evp::decode<evp::ec_key_type, evp::der_form::pkcs8>(der);
-        if (!k) k = evp::decode<evp::ec_key_type, evp::der_form::typed_private>(der);
+        const evp::pkey_ptr k =
+            evp::decode_first<evp::ec_key_type, evp::der_form::pkcs8, evp::der_form::typed_private>(
+                der);
         return from_evp(k.get());
     }
 
@@ -300,11 +302,7 @@ struct ecdsa_secp256k1 {
     }
 
 private:
-    static byte_array<32> hash(bytes_view msg) {
-        byte_array<32> h;
-        crypto::detail::evp::digest<crypto::detail::evp::sha256_digest>(h, msg);
-        return h;
-    }
+    static byte_array<32> hash(bytes_view msg) { return sha256::digest_of(msg); }
 };
 
 using ecdsa_secp256k1_sha256 = ecdsa_secp256k1<ecdsa_accept_high_s>;

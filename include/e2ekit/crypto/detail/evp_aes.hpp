@@ -21,23 +21,21 @@ namespace e2ekit::crypto::detail::evp {
 template <std::size_t KeyBits>
 inline constexpr bool is_aes_key_bits = KeyBits == 128 || KeyBits == 192 || KeyBits == 256;
 
-template <std::size_t KeyBits>
-struct aes_cbc_algo {
-    static constexpr const char* openssl_name = KeyBits == 128   ? "AES-128-CBC"
-                                                : KeyBits == 192 ? "AES-192-CBC"
-                                                                 : "AES-256-CBC";
+enum class aes_mode { cbc, ctr, gcm };
+
+/// OpenSSL 3.0's names, by mode and then key size.
+inline constexpr const char* aes_names[3][3] = {
+    {"AES-128-CBC", "AES-192-CBC", "AES-256-CBC"},
+    {"AES-128-CTR", "AES-192-CTR", "AES-256-CTR"},
+    {"AES-128-GCM", "AES-192-GCM", "AES-256-GCM"},
 };
-template <std::size_t KeyBits>
-struct aes_ctr_algo {
-    static constexpr const char* openssl_name = KeyBits == 128   ? "AES-128-CTR"
-                                                : KeyBits == 192 ? "AES-192-CTR"
-                                                                 : "AES-256-CTR";
-};
-template <std::size_t KeyBits>
-struct aes_gcm_algo {
-    static constexpr const char* openssl_name = KeyBits == 128   ? "AES-128-GCM"
-                                                : KeyBits == 192 ? "AES-192-GCM"
-                                                                 : "AES-256-GCM";
+
+/// The cipher description prepared_cipher and fetched() take.
+template <aes_mode Mode, std::size_t KeyBits>
+requires is_aes_key_bits<KeyBits>
+struct aes_algo {
+    using openssl_type = EVP_CIPHER;
+    static constexpr const char* openssl_name = aes_names[static_cast<int>(Mode)][KeyBits / 64 - 2];
 };
 
 inline constexpr std::size_t update_chunk = std::size_t{1} << 30;
@@ -67,7 +65,7 @@ inline void rekey(EVP_CIPHER_CTX* c, const byte* key, const byte* iv, int enc) {
 
 template <std::size_t KeyBits>
 struct cbc_engine {
-    using prepared = prepared_cipher<aes_cbc_algo<KeyBits>>;
+    using prepared = prepared_cipher<aes_algo<aes_mode::cbc, KeyBits>>;
 
     /// Encryption pads (PKCS#7, OpenSSL's default on a fresh context).
     static EVP_CIPHER_CTX* encrypt_ctx() { return prepared::thread_ctx(); }
@@ -125,7 +123,7 @@ inline std::size_t pkcs7_unpad_length(bytes_view block_end) noexcept {
 
 template <std::size_t KeyBits>
 struct ctr_engine {
-    using prepared = prepared_cipher<aes_ctr_algo<KeyBits>>;
+    using prepared = prepared_cipher<aes_algo<aes_mode::ctr, KeyBits>>;
 
     static void apply(byte* out, const byte* key, const byte* iv, bytes_view in) {
         EVP_CIPHER_CTX* c = prepared::thread_ctx();
@@ -142,7 +140,7 @@ inline constexpr std::size_t gcm_max_iv_size = 128;
 
 template <std::size_t KeyBits>
 struct gcm_engine {
-    using prepared = prepared_cipher<aes_gcm_algo<KeyBits>>;
+    using prepared = prepared_cipher<aes_algo<aes_mode::gcm, KeyBits>>;
 
     struct state {
         cipher_ctx_ptr ctx = prepared::make_ctx();

@@ -97,6 +97,14 @@ pkey_ptr decode(bytes_view der) {
     return d.decode(der);
 }
 
+/// Decodes `der` as the first of `Forms` it is exactly, or null.
+template <class KeyType, der_form... Forms>
+pkey_ptr decode_first(bytes_view der) {
+    pkey_ptr k;
+    (void)((k = decode<KeyType, Forms>(der)) || ...);
+    return k;
+}
+
 /// Runs an i2d-style encoder into a buffer of the exact size.
 template <class Buffer, class Encode>
 Buffer encode_der(Encode&& encode, const char* what) {
