@@ -6,6 +6,7 @@
 #define E2EKIT_CRYPTO_AES_CBC_HPP
 
 #include <e2ekit/core/bytes.hpp>
+#include <e2ekit/core/ct.hpp>
 #include <e2ekit/core/result.hpp>
 #include <e2ekit/core/secret.hpp>
 #include <e2ekit/crypto/concepts/cipher.hpp>
@@ -54,6 +55,9 @@ struct aes_cbc {
         if (!detail::evp::cbc_engine<KeyBits>::decrypt_raw(out.data(), key.data(), iv.data(), ct))
             detail::evp::fail("AES-CBC decrypt");
         const std::size_t pad = detail::evp::pkcs7_unpad_length(out.view());
+        // The padding length becomes the plaintext's length, and 0 is the
+        // verdict: both public once decided (ctgrind, see core/ct.hpp).
+        e2ekit::ct::unpoison(pad);
         if (pad == 0) return crypto_error::authentication_failed; // `out` wipes itself
         out.resize(ct.size() - pad); // the tail stays in capacity, wiped with it
         return out;

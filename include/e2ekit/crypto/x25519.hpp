@@ -3,6 +3,7 @@
 #define E2EKIT_CRYPTO_X25519_HPP
 
 #include <e2ekit/core/bytes.hpp>
+#include <e2ekit/core/ct.hpp>
 #include <e2ekit/core/detail/sodium.hpp>
 #include <e2ekit/core/random.hpp>
 #include <e2ekit/core/result.hpp>
@@ -77,7 +78,11 @@ struct x25519 {
     static result<shared_secret> agree(const private_key& k, fixed_view<public_key_size> peer) {
         e2ekit::detail::ensure_sodium();
         shared_secret s;
-        if (crypto_scalarmult_curve25519(s.data(), k.data(), peer.data()) != 0) {
+        const int rc = crypto_scalarmult_curve25519(s.data(), k.data(), peer.data());
+        // Whether the result is all zero is the public verdict; libsodium
+        // computes it without branching on the result's bytes.
+        ct::unpoison(rc);
+        if (rc != 0) {
             ct::wipe(s.mutable_view());
             return crypto_error::invalid_key;
         }
