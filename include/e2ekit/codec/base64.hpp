@@ -1,5 +1,8 @@
-// Base64 (RFC 4648 §4 and §5) through libsodium's constant-time codec, for
-// public data and key material alike. Decoding is strict: a character
+// Base64 (RFC 4648 §4 and §5). Encoding and `decode_secret` go through
+// libsodium's constant-time codec; `decode`, `decode_to` and `decode_array`
+// are for public data and use a lookup table (several times faster, see
+// bench/codec.cpp) with exactly the same acceptance, which fuzz/codec_base64
+// checks against the libsodium path. Decoding is strict: a character
 // outside the alphabet, padding where the variant has none (or none where it
 // requires it), and non-zero trailing bits (RFC 4648 §3.5: "decoders MAY
 // reject", we do) are all refused, so every byte string has exactly one
