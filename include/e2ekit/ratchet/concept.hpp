@@ -1,0 +1,95 @@
+// What a Double Ratchet params type must give `double_ratchet<P>`. A params
+// struct opts in with `using double_ratchet_concept = double_ratchet_tag;`.
+// Signal's is protocols/signal/params.hpp; kdf.hpp has building blocks.
+//
+// `rk` is a `root_key`, `ck` a `chain_key`, `mk` a `message_key`, `dh` a
+// `bytes_view` (a DH output), `raw` a `fixed_view<P::message_keys::size>`,
+// `keys` a `const P::message_keys`.
+//
+// | expression                      | type                    | semantics |
+// |---------------------------------|-------------------------|-------------------------------------|
+// | `P::double_ratchet_concept`     | `double_ratchet_tag`    | opts in | | `P::dh` |
+// `crypto::diffie_hellman`| ratchet key pairs, DH (§5.2 GENERATE| | |                         |
+// _DH, DH)                            | | `P::root_kdf::step(rk, dh)`     | `root_step` | KDF_RK
+// (§5.2)                       | | `P::chain_kdf::step(ck)`        | `chain_step`            |
+// KDF_CK (§5.2)                       | | `P::message_keys::derive(mk)`   | `P::message_keys` |
+// what the envelope encrypts and MACs | |                                 | | with; move-only,
+// wiped              | | `P::message_keys::size`         | `std::size_t`           | bytes of its
+// stored form            | | `P::message_keys(raw)`          | `P::message_keys`       | from the
+// stored form (explicit)     | | `keys.view()`                   | `fixed_view<size>`      | the
+// stored form                     | | `keys.clone()`                  | `P::message_keys`       |
+// an explicit copy                    | | `P::limits`                     | `limits` (constexpr) |
+// bounds on skipping and storage      | | `P::first_sender`               | `role` (constexpr) |
+// who owns the agreed chain as its    | |                                 | | first sending chain
+// (see below)     | | `P::previous_counter`           | `previous_counter_rule` | what headers
+// carry as PN            | | `P::state_label`                | `std::string_view`      | names the
+// params in a serialised    | |                                 |                         | state;
+// a state of other params is   | |                                 |                         |
+// refused                             |
+//
+// First chains. Agreement yields a root key and a chain key; one side sends
+// on that chain, the other receives on it:
+// - `first_sender == role::responder` (Signal, OMEMO): the responder's
+//   first sending chain is (its signed pre-key pair, the chain key); the
+//   initiator receives on (that signed pre-key, the chain key) and
+//   ratchets once with a fresh key before it sends.
+// - `first_sender == role::initiator` (Olm): the initiator sends on the
+//   chain with a fresh ratchet key; the responder receives on it.
+// The session composing agreement and ratchet picks `start_sending` or
+// `start_receiving` from this constant; the ratchet itself has no roles.
+#ifndef E2EKIT_RATCHET_CONCEPT_HPP
+#define E2EKIT_RATCHET_CONCEPT_HPP
+
+#include <e2ekit/core/bytes.hpp>
+#include <e2ekit/crypto/concepts/diffie_hellman.hpp>
+#include <e2ekit/ratchet/keys.hpp>
+
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <type_traits>
+
+namespace e2ekit::ratchet {
+
+/// The opt-in tag of `double_ratchet_params`.
+struct double_ratchet_tag {};
+
+/// Bounds that keep a hostile peer from making a receiver derive or store
+/// without end (§4 "Out-of-order messages": MAX_SKIP).
+struct limits {
+    /// Keys one message may make the receiver derive past its chain's
+    /// position (libsignal-protocol-c: 2000, checked as counter - index).
+    std::uint32_t max_skip = 0;
+    /// Receiver chains kept; the oldest goes first (libsignal-protocol-c: 5).
+    std::size_t max_receiver_chains = 0;
+    /// Skipped message keys kept per receiver chain; the oldest goes first
+    /// (libsignal-protocol-c: 2000).
+    std::size_t max_skipped_keys_per_chain = 0;
+};
+
+template <class P>
+concept double_ratchet_params =
+    std::same_as<typename P::double_ratchet_concept, double_ratchet_tag> &&
+    crypto::diffie_hellman<typename P::dh> &&
+    std::is_nothrow_move_constructible_v<typename P::message_keys> &&
+    !std::is_copy_constructible_v<typename P::message_keys> &&
+    requires(const root_key& rk, const chain_key& ck, const message_key& mk, bytes_view dh,
+             fixed_view<P::message_keys::size> raw, const typename P::message_keys& keys) {
+    { P::root_kdf::step(rk, dh) } -> std::same_as<root_step>;
+    { P::chain_kdf::step(ck) } -> std::same_as<chain_step>;
+    { P::message_keys::derive(mk) } -> std::same_as<typename P::message_keys>;
+    { typename P::message_keys(raw) } -> std::same_as<typename P::message_keys>;
+    { keys.view() } -> std::same_as<fixed_view<P::message_keys::size>>;
+    { keys.clone() } -> std::same_as<typename P::message_keys>;
+    { P::limits } -> std::convertible_to<limits>;
+    { P::first_sender } -> std::convertible_to<role>;
+    { P::previous_counter } -> std::convertible_to<previous_counter_rule>;
+    { P::state_label } -> std::convertible_to<std::string_view>;
+}
+&&(P::limits.max_skip > 0) && (P::limits.max_receiver_chains > 0) &&
+    (P::limits.max_skipped_keys_per_chain > 0);
+
+} // namespace e2ekit::ratchet
+
+#endif
