@@ -18,3 +18,13 @@ if(NOT TARGET e2ekit_dep::xeddsa)
   add_library(e2ekit_dep::xeddsa UNKNOWN IMPORTED GLOBAL)
   set_target_properties(e2ekit_dep::xeddsa PROPERTIES IMPORTED_LOCATION "${E2EKIT_XEDDSA_LIBRARY}")
 endif()
+# Header-only dependencies the codec layer includes.
+find_dependency(nlohmann_json 3.11)
+find_dependency(Boost 1.74 CONFIG COMPONENTS headers)
+if(NOT TARGET e2ekit_dep::protozero)
+  # Debian's libprotozero-dev ships headers only, no CMake file.
+  find_path(E2EKIT_PROTOZERO_INCLUDE_DIR protozero/pbf_reader.hpp REQUIRED)
+  add_library(e2ekit_dep::protozero INTERFACE IMPORTED GLOBAL)
+  set_target_properties(e2ekit_dep::protozero PROPERTIES
+    INTERFACE_INCLUDE_DIRECTORIES "${E2EKIT_PROTOZERO_INCLUDE_DIR}")
+endif()
