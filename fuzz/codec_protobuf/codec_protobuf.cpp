@@ -4,6 +4,8 @@
 #include <e2ekit/codec/protobuf.hpp>
 #include <e2ekit/codec/protobuf_message.hpp>
 
+#include <tests/support/codec_messages.hpp>
+
 #include <cstdlib>
 #include <optional>
 #include <string>
@@ -13,21 +15,7 @@ using namespace e2ekit;
 namespace pb = e2ekit::codec::protobuf;
 
 namespace fz {
-struct signal_message {
-    bytes ratchet_key;
-    std::uint32_t counter = 0;
-    std::uint32_t previous_counter = 0;
-    bytes ciphertext;
-    friend bool operator==(const signal_message&, const signal_message&) = default;
-    friend constexpr auto describe(codec::tag<signal_message>) {
-        using namespace codec;
-        using M = signal_message;
-        return fields(required<1, kind::bytes>("ratchetKey", &M::ratchet_key),
-                      required<2, kind::uint32>("counter", &M::counter),
-                      field<3, kind::uint32>("previousCounter", &M::previous_counter),
-                      required<4, kind::bytes>("ciphertext", &M::ciphertext));
-    }
-};
+using test::sample::signal_message;
 
 struct envelope {
     std::uint64_t id = 0;
