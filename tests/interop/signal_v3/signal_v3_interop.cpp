@@ -196,6 +196,7 @@ struct in_flight {
     int type;
     bytes body;
     bytes plaintext;
+    std::size_t seq = 0; ///< order of sending, over both directions
 };
 
 struct conversation {
@@ -216,7 +217,7 @@ struct conversation {
     }
 
     void send_from_me() {
-        in_flight m{0, {}, random_plaintext()};
+        in_flight m{0, {}, random_plaintext(), sent};
         auto out = me.encrypt(m.plaintext);
         m.type = static_cast<int>(out.type);
         m.body = std::move(out.body);
@@ -224,7 +225,7 @@ struct conversation {
         ++sent;
     }
     void send_from_peer() {
-        in_flight m{0, {}, random_plaintext()};
+        in_flight m{0, {}, random_plaintext(), sent};
         json r = p.ok({{"cmd", "encrypt"},
                        {"name", addr["name"]},
                        {"device", addr["device"]},
@@ -274,13 +275,15 @@ struct conversation {
         }
     }
 
-    /// One of the last three messages delivered, whose chain both sides
-    /// still keep. (An older one may be on a receiver chain already
-    /// dropped: then both libraries take its ratchet key for a new one and
-    /// fail its MAC, libsignal-protocol-c as invalid_message.)
+    /// The delivered message sent last. Its chain is the newest the
+    /// receiver has seen (a later chain needs a message sent later), so
+    /// both sides must still hold it and call the replay a duplicate. (An
+    /// older message may sit on a receiver chain already dropped: then both
+    /// libraries take its ratchet key for a new one and fail its MAC.)
     template <class V>
     const in_flight& recent(const V& v) {
-        return v[v.size() - 1 - rnd() % std::min<std::size_t>(3, v.size())];
+        return *std::max_element(v.begin(), v.end(),
+                                 [](const auto& a, const auto& b) { return a.seq < b.seq; });
     }
 
     void replay() {
