@@ -16,3 +16,10 @@ TEST_CASE("ct: equality, zero test and wiping", "[core][ct]") {
     ct::poison(b.data(), b.size());
     ct::unpoison(b.data(), b.size());
 }
+
+TEST_CASE("ct: high-bit scan for text libsodium's base64 would misread", "[core][ct]") {
+    CHECK_FALSE(ct::has_high_bit("QUJD+/=="));
+    CHECK_FALSE(ct::has_high_bit(""));
+    CHECK(ct::has_high_bit("AAA\xf5"));
+    CHECK(ct::has_high_bit(std::string_view("\x80", 1)));
+}

@@ -9,6 +9,8 @@
 #include <e2ekit/core/bytes.hpp>
 #include <e2ekit/core/detail/sodium.hpp>
 
+#include <string_view>
+
 #if defined(E2EKIT_CTGRIND)
 #include <valgrind/memcheck.h>
 #endif
@@ -33,6 +35,18 @@ inline void wipe(mutable_bytes_view b) noexcept {
 /// Whether every byte is zero, without branching on the bytes.
 inline bool is_zero(bytes_view b) noexcept {
     return b.empty() || sodium_is_zero(b.data(), b.size()) == 1;
+}
+
+/// Whether any byte has its top bit set, without a branch per byte (the
+/// text may be a key). libsodium 1.0.18's base64 decoder reads characters
+/// as signed and takes every byte >= 0x80 for a digit ("AAA\xf5" decodes to
+/// three bytes), so every caller of sodium_base642bin refuses such text
+/// first. Only "some such byte exists" leaks.
+inline bool has_high_bit(std::string_view text) noexcept {
+    unsigned high = 0;
+    for (char c : text)
+        high |= static_cast<unsigned char>(c);
+    return (high & 0x80) != 0;
 }
 
 inline void poison([[maybe_unused]] const void* p, [[maybe_unused]] std::size_t n) noexcept {

@@ -10,6 +10,7 @@
 #define E2EKIT_CRYPTO_DETAIL_EVP_PEM_HPP
 
 #include <e2ekit/core/bytes.hpp>
+#include <e2ekit/core/ct.hpp>
 #include <e2ekit/core/detail/sodium.hpp>
 #include <e2ekit/core/result.hpp>
 #include <e2ekit/core/secret.hpp>
@@ -34,13 +35,8 @@ inline constexpr const char* pem_whitespace = " \t\r\n\v\f";
 /// Decodes whitespace-tolerant standard base64 (padded or not) in constant
 /// time with respect to the data.
 inline result<secret_bytes> decode_base64_ct(std::string_view body) {
-    // libsodium 1.0.18 decodes any byte >= 0x80 as if it were a base64
-    // digit; refuse them first. The OR over every byte leaks only whether
-    // the text has such a byte at all.
-    unsigned high = 0;
-    for (char c : body)
-        high |= static_cast<unsigned char>(c);
-    if (high & 0x80) return crypto_error::invalid_key;
+    // libsodium takes bytes >= 0x80 for digits (see ct::has_high_bit).
+    if (ct::has_high_bit(body)) return crypto_error::invalid_key;
     ::e2ekit::detail::ensure_sodium();
     secret_bytes out(body.size() / 4 * 3 + 3);
     for (int variant :
