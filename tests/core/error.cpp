@@ -9,4 +9,5 @@ TEST_CASE("error: conditions have stable names and messages", "[core][error]") {
     CHECK(std::string(c.category().name()) == "e2ekit");
     CHECK(c.message() == "authentication failed");
     CHECK(std::error_condition(condition::io_failure).message() == "I/O failure");
+    CHECK(std::error_condition(condition::untrusted).message() == "untrusted");
 }

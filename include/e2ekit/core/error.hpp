@@ -21,6 +21,7 @@ enum class condition {
     limit_exceeded,        ///< a bound was hit (skipped keys, sizes)
     unsupported,           ///< a version, algorithm or feature is not implemented
     io_failure,            ///< the environment failed (disk, network)
+    untrusted,             ///< a peer's key is not trusted (a trust decision, not an attack)
 };
 
 /// Specialise for each layer's error enum: `name`, `message(E)` and
@@ -43,6 +44,7 @@ public:
         case condition::limit_exceeded: return "limit exceeded";
         case condition::unsupported: return "unsupported";
         case condition::io_failure: return "I/O failure";
+        case condition::untrusted: return "untrusted";
         }
         return "unknown condition";
     }

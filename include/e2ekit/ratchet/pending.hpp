@@ -41,6 +41,11 @@ public:
     /// The state, moved out (after it was committed, to keep working on it).
     State take_state() && { return std::move(state_); }
 
+    /// Both parts, uncommitted, for a step that wraps this one in a larger
+    /// state (a session state into its record): the larger step is then
+    /// committed instead.
+    std::pair<State, Payload> split() && { return {std::move(state_), std::move(payload_)}; }
+
 private:
     State state_;
     Payload payload_;

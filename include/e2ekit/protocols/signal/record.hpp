@@ -3,14 +3,31 @@
 // src/session_record.c keeps 40). A message may arrive for an archived state
 // (the peer had not yet seen our newer session, or both sides initiated at
 // once); decrypting with one promotes it to current, as libsignal-protocol-c
-// does.
+// does, so that both sides of a simultaneous initiation converge on the
+// states the other side answers.
+//
+// Every operation is a pending step over the whole record (commit it, then
+// use the payload). Archived states are shared, immutable, between a record
+// and the records that follow it: a step copies the current state only.
 #ifndef E2EKIT_PROTOCOLS_SIGNAL_RECORD_HPP
 #define E2EKIT_PROTOCOLS_SIGNAL_RECORD_HPP
 
+#include <e2ekit/codec/describe.hpp>
+#include <e2ekit/codec/protobuf_message.hpp>
+#include <e2ekit/core/bytes.hpp>
+#include <e2ekit/core/ct.hpp>
+#include <e2ekit/core/random.hpp>
+#include <e2ekit/core/result.hpp>
+#include <e2ekit/core/secret.hpp>
+#include <e2ekit/protocols/signal/error.hpp>
 #include <e2ekit/protocols/signal/session.hpp>
+#include <e2ekit/ratchet/error.hpp>
+#include <e2ekit/ratchet/pending.hpp>
 
 #include <cstddef>
+#include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace e2ekit::protocols::signal {
@@ -20,18 +37,286 @@ inline constexpr std::size_t max_archived_states = 40;
 
 struct session_record {
     std::optional<session_state> current;
-    std::vector<session_state> archived; ///< newest first, at most max_archived_states
+    /// Newest first, at most max_archived_states. Never changed in place:
+    /// records share them.
+    std::vector<std::shared_ptr<const session_state>> archived;
 
     session_record clone() const {
         session_record r;
         if (current) r.current = current->clone();
-        r.archived.reserve(archived.size());
-        for (const auto& s : archived)
-            r.archived.push_back(s.clone());
+        r.archived = archived;
         return r;
     }
-    friend bool operator==(const session_record&, const session_record&) = default;
+
+    /// The state, current or archived, that a base key names.
+    const session_state* find(const public_key& base_key) const noexcept {
+        if (current && equal_public(current->base_key, base_key)) return &*current;
+        for (const auto& s : archived)
+            if (equal_public(s->base_key, base_key)) return s.get();
+        return nullptr;
+    }
+
+    friend bool operator==(const session_record& a, const session_record& b) noexcept {
+        if (a.current != b.current || a.archived.size() != b.archived.size()) return false;
+        for (std::size_t i = 0; i < a.archived.size(); ++i)
+            if (a.archived[i] != b.archived[i] && !(*a.archived[i] == *b.archived[i])) return false;
+        return true;
+    }
 };
+
+using record_encrypt_step = ratchet::pending<session_record, outgoing>;
+using record_decrypt_step = ratchet::pending<session_record, secret_bytes>;
+
+/// A PreKeySignalMessage's plaintext, and the one-time pre-key it used up:
+/// the caller deletes that key in the same commit as the record.
+struct prekey_decrypted {
+    secret_bytes plaintext;
+    std::optional<std::uint32_t> used_prekey_id;
+};
+using record_prekey_step = ratchet::pending<session_record, prekey_decrypted>;
+
+namespace detail {
+
+/// The record with `next` as its current state and `replaced` taken out of
+/// the archive; the old current state, when it is not the one replaced,
+/// goes to the front of the archive.
+inline session_record promote(const session_record& r, session_state next,
+                              const session_state* replaced) {
+    session_record out;
+    out.current = std::move(next);
+    out.archived.reserve(std::min(r.archived.size() + 1, max_archived_states));
+    if (r.current && replaced != &*r.current)
+        out.archived.push_back(std::make_shared<const session_state>(r.current->clone()));
+    for (const auto& s : r.archived) {
+        if (s.get() == replaced) continue;
+        if (out.archived.size() == max_archived_states) break;
+        out.archived.push_back(s);
+    }
+    return out;
+}
+
+} // namespace detail
+
+/// The record with `s` (a session this side just initiated) as current and
+/// the old current state archived.
+inline session_record adopt(const session_record& r, session_state s) {
+    return detail::promote(r, std::move(s), nullptr);
+}
+
+/// Encrypts with the current state.
+template <random_source R>
+result<record_encrypt_step> encrypt(const session_record& r, bytes_view plaintext, R& rng) {
+    if (!r.current) return signal_error::no_session;
+    E2EKIT_TRY(step, encrypt(*r.current, plaintext, rng));
+    auto [state, out] = std::move(step).split();
+    session_record next;
+    next.current = std::move(state);
+    next.archived = r.archived;
+    return record_encrypt_step(std::move(next), std::move(out));
+}
+
+/// Decrypts a SignalMessage with the current state or, failing that, an
+/// archived one, which then becomes current. A replay on a state is
+/// `duplicate_message` at once (libsignal-protocol-c stops there too);
+/// when no state decrypts, the current state's error is returned.
+inline result<record_decrypt_step> decrypt(const session_record& r, const signal_message& m) {
+    if (!r.current && r.archived.empty()) return signal_error::no_session;
+    std::optional<std::error_code> first;
+    const auto failed = [&](const std::error_code& e) {
+        if (!first) first = e;
+        return e == ratchet::ratchet_error::duplicate_message;
+    };
+    if (r.current) {
+        auto step = decrypt(*r.current, m);
+        if (step) {
+            auto [state, pt] = std::move(*step).split();
+            session_record next;
+            next.current = std::move(state);
+            next.archived = r.archived;
+            return record_decrypt_step(std::move(next), std::move(pt));
+        }
+        if (failed(step.error())) return step.error();
+    }
+    for (const auto& old : r.archived) {
+        auto step = decrypt(*old, m);
+        if (step) {
+            auto [state, pt] = std::move(*step).split();
+            return record_decrypt_step(detail::promote(r, std::move(state), old.get()),
+                                       std::move(pt));
+        }
+        if (failed(step.error())) return step.error();
+    }
+    return *first;
+}
+
+inline result<record_decrypt_step> decrypt(const session_record& r,
+                                           bytes_view signal_message_wire) {
+    E2EKIT_TRY(m, parse_signal_message(signal_message_wire));
+    return decrypt(r, m);
+}
+
+/// A PreKeySignalMessage (X3DH §3.4). One whose base key names a state of
+/// the record decrypts like a SignalMessage (the initiator repeats its
+/// pre-key message until answered); any other builds a new current state
+/// from the responder keys `lookup(m)` finds (result<responder_keys>),
+/// archiving the old one. Whether the sender's identity is trusted is the
+/// caller's decision, before or after.
+template <class Lookup>
+result<record_prekey_step> decrypt_prekey(const session_record& r, const prekey_signal_message& m,
+                                          Lookup&& lookup) {
+    E2EKIT_TRY(inner, parse_signal_message(m.message));
+    if (r.find(m.base_key)) {
+        E2EKIT_TRY(step, decrypt(r, inner));
+        auto [next, pt] = std::move(step).split();
+        return record_prekey_step(std::move(next), prekey_decrypted{std::move(pt), std::nullopt});
+    }
+    E2EKIT_TRY(keys, std::forward<Lookup>(lookup)(m));
+    E2EKIT_TRY(step, accept(keys, m));
+    auto [state, pt] = std::move(step).split();
+    return record_prekey_step(detail::promote(r, std::move(state), nullptr),
+                              prekey_decrypted{std::move(pt), m.prekey_id});
+}
+
+// --- stored form ------------------------------------------------------------
+
+namespace detail::record_form {
+
+inline constexpr std::uint32_t format = 1;
+inline constexpr std::string_view label = "signal_v3.record";
+
+struct unacknowledged {
+    std::optional<std::uint32_t> prekey_id;
+    std::uint32_t signed_prekey_id = 0;
+    byte_array<32> base_key{};
+    friend constexpr auto describe(codec::tag<unacknowledged>) {
+        using namespace codec;
+        using M = unacknowledged;
+        return fields(field<1, kind::uint32>("preKeyId", &M::prekey_id),
+                      required<2, kind::uint32>("signedPreKeyId", &M::signed_prekey_id),
+                      required<3, kind::bytes>("baseKey", &M::base_key));
+    }
+};
+
+struct state {
+    byte_array<32> local_identity{};
+    byte_array<32> remote_identity{};
+    std::uint32_t local_registration_id = 0;
+    std::uint32_t remote_registration_id = 0;
+    byte_array<32> base_key{};
+    std::optional<unacknowledged> pending_prekey;
+    bytes ratchet; ///< double_ratchet's own form: secret, wiped after use
+    friend constexpr auto describe(codec::tag<state>) {
+        using namespace codec;
+        using M = state;
+        return fields(required<1, kind::bytes>("localIdentity", &M::local_identity),
+                      required<2, kind::bytes>("remoteIdentity", &M::remote_identity),
+                      field<3, kind::uint32>("localRegistrationId", &M::local_registration_id),
+                      field<4, kind::uint32>("remoteRegistrationId", &M::remote_registration_id),
+                      required<5, kind::bytes>("baseKey", &M::base_key),
+                      field<6, kind::message>("pendingPreKey", &M::pending_prekey),
+                      required<7, kind::bytes>("ratchet", &M::ratchet));
+    }
+};
+
+struct record {
+    std::uint32_t format = 0;
+    std::string label;
+    std::optional<state> current;
+    std::vector<state> archived;
+    friend constexpr auto describe(codec::tag<record>) {
+        using namespace codec;
+        using M = record;
+        return fields(required<1, kind::uint32>("format", &M::format),
+                      required<2, kind::string>("label", &M::label),
+                      field<3, kind::message>("current", &M::current),
+                      field<4, kind::repeated<kind::message>>("archived", &M::archived));
+    }
+};
+
+/// Wipes every copy of ratchet secrets the wire form holds.
+struct wipe_guard {
+    record& r;
+    ~wipe_guard() {
+        if (r.current) ct::wipe(r.current->ratchet);
+        for (auto& s : r.archived)
+            ct::wipe(s.ratchet);
+    }
+};
+
+inline state to_wire(const session_state& s) {
+    state w;
+    w.local_identity = s.local_identity;
+    w.remote_identity = s.remote_identity;
+    w.local_registration_id = s.local_registration_id;
+    w.remote_registration_id = s.remote_registration_id;
+    w.base_key = s.base_key;
+    if (s.unacknowledged)
+        w.pending_prekey =
+            unacknowledged{s.unacknowledged->prekey_id, s.unacknowledged->signed_prekey_id,
+                           s.unacknowledged->base_key};
+    const secret_bytes rk = double_ratchet::serialize(s.ratchet);
+    w.ratchet.assign(rk.data(), rk.data() + rk.size());
+    return w;
+}
+
+inline result<session_state> from_wire(const state& w) {
+    auto rk = double_ratchet::parse(w.ratchet);
+    if (!rk) return signal_error::bad_record;
+    session_state s;
+    s.local_identity = w.local_identity;
+    s.remote_identity = w.remote_identity;
+    s.local_registration_id = w.local_registration_id;
+    s.remote_registration_id = w.remote_registration_id;
+    s.base_key = w.base_key;
+    if (w.pending_prekey)
+        s.unacknowledged =
+            unacknowledged_prekey{w.pending_prekey->prekey_id, w.pending_prekey->signed_prekey_id,
+                                  w.pending_prekey->base_key};
+    s.ratchet = std::move(*rk);
+    return s;
+}
+
+} // namespace detail::record_form
+
+/// e2ekit's own versioned form of a record (protobuf, format 1). It holds
+/// secrets, so it comes as secret_bytes.
+inline secret_bytes serialize(const session_record& r) {
+    namespace f = detail::record_form;
+    f::record w;
+    f::wipe_guard guard{w};
+    w.format = f::format;
+    w.label = std::string(f::label);
+    if (r.current) w.current = f::to_wire(*r.current);
+    w.archived.reserve(r.archived.size());
+    for (const auto& s : r.archived)
+        w.archived.push_back(f::to_wire(*s));
+    secret_bytes out(codec::protobuf::encoded_size(w));
+    codec::protobuf::encode_to(out.mutable_view(), w);
+    return out;
+}
+
+/// The inverse, strict: `bad_record` for anything malformed (a state
+/// included), `unsupported_record` for another format or label.
+inline result<session_record> parse_record(bytes_view stored) {
+    namespace f = detail::record_form;
+    auto decoded = codec::protobuf::decode<f::record>(stored);
+    if (!decoded) return signal_error::bad_record;
+    f::wipe_guard guard{*decoded};
+    if (decoded->format != f::format || decoded->label != f::label)
+        return signal_error::unsupported_record;
+    if (decoded->archived.size() > max_archived_states) return signal_error::bad_record;
+    session_record r;
+    if (decoded->current) {
+        E2EKIT_TRY(s, f::from_wire(*decoded->current));
+        r.current = std::move(s);
+    }
+    r.archived.reserve(decoded->archived.size());
+    for (const auto& w : decoded->archived) {
+        E2EKIT_TRY(s, f::from_wire(w));
+        r.archived.push_back(std::make_shared<const session_state>(std::move(s)));
+    }
+    return r;
+}
 
 } // namespace e2ekit::protocols::signal
 

@@ -135,9 +135,9 @@ result<encrypt_step> encrypt(const session_state& s, bytes_view plaintext, R& rn
     return encrypt_step(std::move(next), std::move(out));
 }
 
-/// Decrypts a SignalMessage (or the one inside a PreKeySignalMessage).
-inline result<decrypt_step> decrypt(const session_state& s, bytes_view signal_message_wire) {
-    E2EKIT_TRY(m, parse_signal_message(signal_message_wire));
+/// Decrypts a parsed SignalMessage (a record tries several states with
+/// one parse).
+inline result<decrypt_step> decrypt(const session_state& s, const signal_message& m) {
     E2EKIT_TRY(step, double_ratchet::decrypt_step(s.ratchet,
                                                   {m.ratchet_key, m.counter, m.previous_counter}));
     E2EKIT_CHECK(verify_mac(m, step.keys.mac_key(), s.remote_identity, s.local_identity));
@@ -149,6 +149,12 @@ inline result<decrypt_step> decrypt(const session_state& s, bytes_view signal_me
                        s.remote_registration_id, s.base_key,        std::nullopt,
                        std::move(step.next)};
     return decrypt_step(std::move(next), std::move(*pt));
+}
+
+/// Decrypts a SignalMessage (or the one inside a PreKeySignalMessage).
+inline result<decrypt_step> decrypt(const session_state& s, bytes_view signal_message_wire) {
+    E2EKIT_TRY(m, parse_signal_message(signal_message_wire));
+    return decrypt(s, m);
 }
 
 /// The pre-keys a PreKeySignalMessage names, found by the caller.
