@@ -4,6 +4,9 @@
 //
 //   signal_v3_interop initiate <peer command...>   e2ekit starts from the peer's bundle
 //   signal_v3_interop respond  <peer command...>   the peer starts from e2ekit's bundle
+//   signal_v3_interop simultaneous <peer...>       both start a session at once
+//   signal_v3_interop reinitiate <peer...>         each side starts a new session while
+//                                                  the old one's messages are in flight
 //
 // Then both converse with random turns, reordering inside the in-flight
 // messages of each direction, a few dropped messages and replays (which
@@ -11,7 +14,7 @@
 // failure, 77 when the peer cannot run here. SIGNAL_V3_SEED replays a run;
 // SIGNAL_V3_MESSAGES sets the length (default 1200).
 #include <e2ekit/codec/hex.hpp>
-#include <e2ekit/protocols/signal/session.hpp>
+#include <e2ekit/protocols/signal/record.hpp>
 
 #include "../../support/peer_process.hpp"
 
@@ -44,15 +47,16 @@ sig::public_key key33(const json& j) {
     return *k;
 }
 
-/// One e2ekit device with one session to the peer, committed to memory.
+/// One e2ekit device with its session record with the peer, committed to
+/// memory in its stored form.
 struct device {
     testing::deterministic_random& rng;
     sig::key_pair identity;
     std::uint32_t registration_id;
     identity::signed_prekey<sig::x3dh_params> spk;
     std::vector<identity::one_time_prekey<sig::x3dh_params>> otks;
-    std::optional<sig::session_state> session;
-    bytes committed; ///< the serialised ratchet state last committed
+    sig::session_record record;
+    bytes committed; ///< the stored form last committed
 
     explicit device(testing::deterministic_random& r)
         : rng(r), identity(crypto::x25519::generate(r)),
@@ -61,21 +65,34 @@ struct device {
           spk(identity::signed_prekey<sig::x3dh_params>::generate(identity, 42, 1700000000000, r)),
           otks(identity::one_time_prekey<sig::x3dh_params>::generate(1, 5, r)) {}
 
-    result<void> commit(const sig::session_state& s) {
-        session = s.clone();
-        auto ser = sig::double_ratchet::serialize(s.ratchet);
+    result<void> commit(const sig::session_record& r) {
+        record = r.clone();
+        auto ser = sig::serialize(r);
         committed.assign(ser.data(), ser.data() + ser.size());
-        // The stored form must come back as the same state.
-        auto back = sig::double_ratchet::parse(ser.view());
-        if (!back || !(*back == s.ratchet)) throw failure("state serialisation round trip");
+        // The stored form must come back as the same record.
+        auto back = sig::parse_record(ser.view());
+        if (!back || !(*back == r)) throw failure("record serialisation round trip");
         return ok();
     }
 
+    void initiate(const sig::prekey_bundle& b) {
+        auto s = sig::initiate(identity, registration_id, b, rng);
+        if (!s) throw failure("e2ekit initiate: " + s.error().message());
+        (void)commit(sig::adopt(record, std::move(*s)));
+    }
+
+    /// A fresh one-time pre-key for a bundle.
+    const identity::one_time_prekey<sig::x3dh_params>& fresh_prekey() {
+        const std::uint32_t id = otks.empty() ? 1 : otks.back().id + 1;
+        auto k = identity::one_time_prekey<sig::x3dh_params>::generate(id, 1, rng);
+        otks.push_back(std::move(k[0]));
+        return otks.back();
+    }
+
     sig::outgoing encrypt(bytes_view pt) {
-        if (!session) throw failure("e2ekit has no session");
-        auto step = sig::encrypt(*session, pt, rng);
+        auto step = sig::encrypt(record, pt, rng);
         if (!step) throw failure("e2ekit encrypt: " + step.error().message());
-        auto out = std::move(*step).commit([&](const sig::session_state& s) { return commit(s); });
+        auto out = std::move(*step).commit([&](const sig::session_record& r) { return commit(r); });
         return std::move(*out);
     }
 
@@ -89,29 +106,27 @@ struct device {
 
 private:
     result<secret_bytes> decrypt_inner(int type, bytes_view body) {
-        auto commit_fn = [&](const sig::session_state& s) { return commit(s); };
+        auto commit_fn = [&](const sig::session_record& r) { return commit(r); };
         if (type == 1) {
-            if (!session) return envelope::envelope_error::malformed;
-            E2EKIT_TRY(step, sig::decrypt(*session, body));
+            E2EKIT_TRY(step, sig::decrypt(record, body));
             return std::move(step).commit(commit_fn);
         }
         E2EKIT_TRY(m, sig::parse_prekey_signal_message(body));
-        if (session && session->base_key == m.base_key) {
-            E2EKIT_TRY(step, sig::decrypt(*session, m.message));
-            return std::move(step).commit(commit_fn);
-        }
-        if (m.signed_prekey_id != spk.id) throw failure("unknown signed pre-key id");
-        const sig::key_pair* otk = nullptr;
-        if (m.prekey_id) {
-            for (const auto& k : otks)
-                if (k.id == *m.prekey_id) otk = &k.keys;
-            if (!otk) throw failure("unknown one-time pre-key id");
-        }
-        E2EKIT_TRY(step, sig::accept({identity, registration_id, spk.keys, otk}, m));
-        auto pt = std::move(step).commit(commit_fn);
-        if (pt && m.prekey_id) // used once (X3DH §3.4)
-            std::erase_if(otks, [&](const auto& k) { return k.id == *m.prekey_id; });
-        return pt;
+        auto lookup = [&](const sig::prekey_signal_message& msg) -> result<sig::responder_keys> {
+            if (msg.signed_prekey_id != spk.id) return sig::signal_error::unknown_signed_prekey;
+            const sig::key_pair* otk = nullptr;
+            if (msg.prekey_id) {
+                for (const auto& k : otks)
+                    if (k.id == *msg.prekey_id) otk = &k.keys;
+                if (!otk) return sig::signal_error::unknown_prekey;
+            }
+            return sig::responder_keys{identity, registration_id, spk.keys, otk};
+        };
+        E2EKIT_TRY(step, sig::decrypt_prekey(record, m, lookup));
+        E2EKIT_TRY(out, std::move(step).commit(commit_fn));
+        if (out.used_prekey_id) // used once (X3DH §3.4)
+            std::erase_if(otks, [&](const auto& k) { return k.id == *out.used_prekey_id; });
+        return std::move(out.plaintext);
     }
 };
 
@@ -131,6 +146,8 @@ struct conversation {
     std::vector<in_flight> delivered_to_peer, delivered_to_me;
     std::size_t sent = 0, delivered = 0, dropped = 0, replays = 0, out_of_order = 0;
     std::size_t total;
+    bool npm = false;
+    bool has_old_sessions = false;
 
     bytes random_plaintext() {
         bytes b(rnd() % 200);
@@ -224,23 +241,30 @@ struct conversation {
                              {"device", addr["device"]},
                              {"type", m.type},
                              {"body", hex(m.body)}});
-            if (r.value("ok", false) || r.value("error", "") != "duplicate")
+            // npm reports a replay as a duplicate only when every session
+            // of its record says so; with an old session beside it, the
+            // other's MAC failure makes it invalid_message.
+            const std::string e = r.value("error", "");
+            if (r.value("ok", false) ||
+                (e != "duplicate" && !(npm && e == "invalid_message" && has_old_sessions)))
                 throw failure("peer on a replay: " + r.dump());
             ++replays;
         }
     }
 
-    void run(bool me_first) {
-        if (me_first) {
-            send_from_me();
-            flush(
-                to_peer, [&](in_flight m) { deliver_to_peer(std::move(m)); }, true);
-        } else {
-            send_from_peer();
-            flush(
-                to_me, [&](in_flight m) { deliver_to_me(std::move(m)); }, true);
-        }
-        while (sent < total) {
+    void deliver_all_to_peer() {
+        flush(
+            to_peer, [&](in_flight m) { deliver_to_peer(std::move(m)); }, true);
+    }
+    void deliver_all_to_me() {
+        flush(
+            to_me, [&](in_flight m) { deliver_to_me(std::move(m)); }, true);
+    }
+
+    /// Random turns until `until` messages were sent; in-flight messages are
+    /// left in flight unless `drain`.
+    void talk(std::size_t until, bool drain) {
+        while (sent < until) {
             const auto k = rnd() % 5;
             const bool mine = rnd() % 2;
             for (std::size_t i = 0; i < k; ++i)
@@ -251,65 +275,157 @@ struct conversation {
                 to_me, [&](in_flight m) { deliver_to_me(std::move(m)); }, to_me.size() > 12);
             if (rnd() % 20 == 0) replay();
         }
-        flush(
-            to_peer, [&](in_flight m) { deliver_to_peer(std::move(m)); }, true);
-        flush(
-            to_me, [&](in_flight m) { deliver_to_me(std::move(m)); }, true);
+        if (drain) {
+            deliver_all_to_peer();
+            deliver_all_to_me();
+        }
+    }
+
+    void run_start() {
+        send_from_me();
+        deliver_all_to_peer();
+    }
+
+    void run(bool me_first) {
+        if (me_first) {
+            run_start();
+        } else {
+            send_from_peer();
+            deliver_all_to_me();
+        }
+        talk(total, true);
     }
 };
+
+sig::prekey_bundle bundle_of(peer& p) {
+    json b = p.ok({{"cmd", "bundle"}});
+    sig::prekey_bundle bundle;
+    bundle.registration_id = b["registration_id"];
+    bundle.device_id = b["device_id"];
+    bundle.identity_key = key33(b["identity_key"]);
+    bundle.signed_prekey_id = b["signed_prekey_id"];
+    bundle.signed_prekey = key33(b["signed_prekey"]);
+    const bytes s = unhex(b["signed_prekey_signature"]);
+    if (s.size() != bundle.signed_prekey_signature.size()) throw failure("signature size");
+    std::copy(s.begin(), s.end(), bundle.signed_prekey_signature.begin());
+    if (!b["prekey_id"].is_null()) {
+        bundle.one_time_prekey_id = b["prekey_id"].get<std::uint32_t>();
+        bundle.one_time_prekey = key33(b["prekey"]);
+    }
+    return bundle;
+}
+
+/// The peer starts a session from a fresh bundle of `me`.
+void peer_initiates(peer& p, device& me) {
+    const auto& otk = me.fresh_prekey();
+    p.ok({{"cmd", "process_bundle"},
+          {"name", "e2ekit"},
+          {"device", 1},
+          {"registration_id", me.registration_id},
+          {"identity_key", hex(sig::key_encoding::encode(me.identity.pub))},
+          {"signed_prekey_id", me.spk.id},
+          {"signed_prekey", hex(sig::key_encoding::encode(me.spk.keys.pub))},
+          {"signed_prekey_signature", hex(me.spk.signature)},
+          {"prekey_id", otk.id},
+          {"prekey", hex(sig::key_encoding::encode(otk.keys.pub))}});
+}
+
+/// Both sides start a session at once: each sends on its own before it has
+/// read the other's pre-key message. npm's peer then answers first: it
+/// encrypts with the session it accepted, and e2ekit's messages on the
+/// pair that session belongs to spare npm its old-session bug (PROTOCOL.md).
+void simultaneous(conversation& c, device& me, peer& p, bool npm) {
+    me.initiate(bundle_of(p));
+    peer_initiates(p, me);
+    c.has_old_sessions = true;
+    c.send_from_me();
+    c.send_from_peer();
+    c.deliver_all_to_peer();
+    c.deliver_all_to_me();
+    if (npm) {
+        c.send_from_peer();
+        c.deliver_all_to_me();
+    }
+    c.talk(c.total, true);
+}
+
+/// Mid-conversation, each side in turn starts a new session while messages
+/// of the old one are in flight; they arrive after the new session's and
+/// decrypt with the archived state. Only libsignal-c is sent old-session
+/// messages after it accepted a new one: npm tries them on its newest session
+/// first and breaks it (PROTOCOL.md), so npm gets its old ones before.
+void reinitiate(conversation& c, device& me, peer& p, bool npm) {
+    c.run_start();
+    c.talk(c.total / 3, false);
+
+    // The peer starts over; e2ekit gets the new session's first messages
+    // before the old ones still in flight, then one more new one.
+    if (npm) c.deliver_all_to_peer();
+    const std::deque<in_flight> old_to_me = std::exchange(c.to_me, {});
+    peer_initiates(p, me);
+    c.has_old_sessions = true;
+    for (int i = 0; i < 3; ++i)
+        c.send_from_peer();
+    c.deliver_all_to_me();
+    if (me.record.archived.empty()) throw failure("e2ekit kept no archived state");
+    c.to_me = old_to_me;
+    c.deliver_all_to_me();
+    c.send_from_peer();
+    c.deliver_all_to_me();
+    c.talk(2 * c.total / 3, false);
+
+    // Now e2ekit starts over; the peer gets e2ekit's old messages last.
+    c.deliver_all_to_me();
+    if (npm) c.deliver_all_to_peer();
+    const std::deque<in_flight> old_to_peer = std::exchange(c.to_peer, {});
+    me.initiate(bundle_of(p));
+    for (int i = 0; i < 3; ++i)
+        c.send_from_me();
+    c.deliver_all_to_peer();
+    c.to_peer = old_to_peer;
+    c.deliver_all_to_peer();
+    c.send_from_me();
+    c.deliver_all_to_peer();
+    c.talk(c.total, true);
+}
 
 int run(const std::string& mode, const std::vector<std::string>& cmd) {
     const char* seed_env = std::getenv("SIGNAL_V3_SEED");
     const std::uint64_t seed = seed_env ? std::strtoull(seed_env, nullptr, 10)
                                         : static_cast<std::uint64_t>(std::random_device{}());
     const char* n_env = std::getenv("SIGNAL_V3_MESSAGES");
-    const std::size_t total = n_env ? std::strtoull(n_env, nullptr, 10) : 1200;
+    const std::size_t total = n_env ? std::strtoull(n_env, nullptr, 10)
+                              : (mode == "initiate" || mode == "respond") ? 1200
+                                                                          : 400;
     std::cerr << "signal_v3 " << mode << " seed " << seed << "\n";
     std::mt19937_64 rnd(seed);
     testing::deterministic_random rng(seed);
+    const bool npm = cmd[0].find("node") != std::string::npos;
 
     peer p(cmd);
     device me(rng);
     p.ok({{"cmd", "init"}, {"registration_id", 1 + rnd() % 16380}, {"device_id", 1}});
     json addr = {{"name", "e2ekit"}, {"device", 1}};
-    conversation conv{rnd, me, p, addr, {}, {}, {}, {}, 0, 0, 0, 0, 0, total};
+    conversation conv{rnd, me, p, addr, {}, {}, {}, {}, 0, 0, 0, 0, 0, total, npm};
 
     if (mode == "initiate") {
-        json b = p.ok({{"cmd", "bundle"}});
-        sig::prekey_bundle bundle;
-        bundle.registration_id = b["registration_id"];
-        bundle.device_id = b["device_id"];
-        bundle.identity_key = key33(b["identity_key"]);
-        bundle.signed_prekey_id = b["signed_prekey_id"];
-        bundle.signed_prekey = key33(b["signed_prekey"]);
-        const bytes s = unhex(b["signed_prekey_signature"]);
-        if (s.size() != bundle.signed_prekey_signature.size()) throw failure("signature size");
-        std::copy(s.begin(), s.end(), bundle.signed_prekey_signature.begin());
-        if (!b["prekey_id"].is_null()) {
-            bundle.one_time_prekey_id = b["prekey_id"].get<std::uint32_t>();
-            bundle.one_time_prekey = key33(b["prekey"]);
-        }
-        auto s0 = sig::initiate(me.identity, me.registration_id, bundle, rng);
-        if (!s0) throw failure("e2ekit initiate: " + s0.error().message());
-        (void)me.commit(*s0);
+        me.initiate(bundle_of(p));
         conv.run(true);
-    } else {
-        const auto& otk = me.otks[rnd() % me.otks.size()];
-        p.ok({{"cmd", "process_bundle"},
-              {"name", "e2ekit"},
-              {"device", 1},
-              {"registration_id", me.registration_id},
-              {"identity_key", hex(sig::key_encoding::encode(me.identity.pub))},
-              {"signed_prekey_id", me.spk.id},
-              {"signed_prekey", hex(sig::key_encoding::encode(me.spk.keys.pub))},
-              {"signed_prekey_signature", hex(me.spk.signature)},
-              {"prekey_id", otk.id},
-              {"prekey", hex(sig::key_encoding::encode(otk.keys.pub))}});
+    } else if (mode == "respond") {
+        peer_initiates(p, me);
         conv.run(false);
+    } else if (mode == "simultaneous") {
+        simultaneous(conv, me, p, npm);
+    } else if (mode == "reinitiate") {
+        me.initiate(bundle_of(p));
+        reinitiate(conv, me, p, npm);
+    } else {
+        throw failure("unknown mode " + mode);
     }
     std::cerr << "signal_v3 " << mode << ": sent " << conv.sent << ", delivered " << conv.delivered
               << ", dropped " << conv.dropped << ", out of order " << conv.out_of_order
-              << ", replays refused " << conv.replays << "\n";
+              << ", replays refused " << conv.replays << ", archived states "
+              << me.record.archived.size() << "\n";
     return 0;
 }
 
@@ -317,7 +433,8 @@ int run(const std::string& mode, const std::vector<std::string>& cmd) {
 
 int main(int argc, char** argv) {
     if (argc < 3) {
-        std::cerr << "usage: signal_v3_interop initiate|respond <peer command...>\n";
+        std::cerr << "usage: signal_v3_interop initiate|respond|simultaneous|reinitiate <peer "
+                     "command...>\n";
         return 1;
     }
     std::vector<std::string> cmd(argv + 2, argv + argc);
