@@ -7,11 +7,15 @@
 // Two verification policies differ only in what they do with a high-S
 // signature (s > n/2, the malleated twin of a low-S one):
 //
-// | policy                            | high-S      | who needs it                  |
-// |-----------------------------------|-------------|-------------------------------|
-// | `ecdsa_secp256k1_sha256`          | normalized, then verified | DIMP: python-ecdsa signs
-// without normalizing, about half of its signatures are high-S | | `ecdsa_secp256k1_sha256_bitcoin`
-// | rejected    | Bitcoin consensus (BIP 146 LOW_S) |
+// | policy                            | high-S                    | who needs it          |
+// |-----------------------------------|---------------------------|-----------------------|
+// | `ecdsa_secp256k1_sha256`          | normalized, then verified | DIMP: python-ecdsa    |
+// |                                   |                           | signs without         |
+// |                                   |                           | normalizing, about    |
+// |                                   |                           | half of its           |
+// |                                   |                           | signatures are high-S |
+// | `ecdsa_secp256k1_sha256_bitcoin`  | rejected                  | Bitcoin consensus     |
+// |                                   |                           | (BIP 146 LOW_S)       |
 //
 // Keys come in the forms DIMP uses: private keys as 32 raw bytes (hex on
 // the wire) or PKCS#8 / SEC 1 PEM; public keys as SEC 1 points (33 bytes

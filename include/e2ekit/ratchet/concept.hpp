@@ -6,26 +6,26 @@
 // `bytes_view` (a DH output), `raw` a `fixed_view<P::message_keys::size>`,
 // `keys` a `const P::message_keys`.
 //
-// | expression                      | type                    | semantics |
-// |---------------------------------|-------------------------|-------------------------------------|
-// | `P::double_ratchet_concept`     | `double_ratchet_tag`    | opts in | | `P::dh` |
-// `crypto::diffie_hellman`| ratchet key pairs, DH (§5.2 GENERATE| | |                         |
-// _DH, DH)                            | | `P::root_kdf::step(rk, dh)`     | `root_step` | KDF_RK
-// (§5.2)                       | | `P::chain_kdf::step(ck)`        | `chain_step`            |
-// KDF_CK (§5.2)                       | | `P::message_keys::derive(mk)`   | `P::message_keys` |
-// what the envelope encrypts and MACs | |                                 | | with; move-only,
-// wiped              | | `P::message_keys::size`         | `std::size_t`           | bytes of its
-// stored form            | | `P::message_keys(raw)`          | `P::message_keys`       | from the
-// stored form (explicit)     | | `keys.view()`                   | `fixed_view<size>`      | the
-// stored form                     | | `keys.clone()`                  | `P::message_keys`       |
-// an explicit copy                    | | `P::limits`                     | `limits` (constexpr) |
-// bounds on skipping and storage      | | `P::first_sender`               | `role` (constexpr) |
-// who owns the agreed chain as its    | |                                 | | first sending chain
-// (see below)     | | `P::previous_counter`           | `previous_counter_rule` | what headers
-// carry as PN            | | `P::state_label`                | `std::string_view`      | names the
-// params in a serialised    | |                                 |                         | state;
-// a state of other params is   | |                                 |                         |
-// refused                             |
+// | expression                    | type                    | semantics                             |
+// |-------------------------------|-------------------------|---------------------------------------|
+// | `P::double_ratchet_concept`   | `double_ratchet_tag`    | opts in                               |
+// | `P::dh`                       | `crypto::diffie_hellman`| ratchet key pairs, DH (§5.2           |
+// |                               |                         | GENERATE_DH, DH)                      |
+// | `P::root_kdf::step(rk, dh)`   | `root_step`             | KDF_RK (§5.2)                         |
+// | `P::chain_kdf::step(ck)`      | `chain_step`            | KDF_CK (§5.2)                         |
+// | `P::message_keys::derive(mk)` | `P::message_keys`       | what the envelope encrypts and MACs   |
+// |                               |                         | with; move-only, wiped                |
+// | `P::message_keys::size`       | `std::size_t`           | bytes of its stored form              |
+// | `P::message_keys(raw)`        | `P::message_keys`       | from the stored form (explicit)       |
+// | `keys.view()`                 | `fixed_view<size>`      | the stored form                       |
+// | `keys.clone()`                | `P::message_keys`       | an explicit copy                      |
+// | `P::limits`                   | `limits` (constexpr)    | bounds on skipping and storage        |
+// | `P::first_sender`             | `role` (constexpr)      | who owns the agreed chain as its      |
+// |                               |                         | first sending chain (see below)       |
+// | `P::previous_counter`         | `previous_counter_rule` | what headers carry as PN              |
+// | `P::state_label`              | `std::string_view`      | names the params in a serialised      |
+// |                               |                         | state; a state of other params is     |
+// |                               |                         | refused                               |
 //
 // First chains. Agreement yields a root key and a chain key; one side sends
 // on that chain, the other receives on it:
