@@ -11,6 +11,8 @@
 // |                                      |           | ck' = MAC(ck, CkByte)                   |
 // | `hkdf_message_keys<KDF, Info, C, M,  | message   | HKDF(ikm = mk, zero salt, Info, C+M+I)  |
 // |  I>`                                 | keys      | -> cipher key C ‖ MAC key M ‖ IV I      |
+// | `hkdf_iv_and_key<KDF, Info, I, C>`   | message   | HKDF(ikm = mk, zero salt, Info, I+C)    |
+// |                                      | keys      | -> IV I ‖ cipher key C (sender keys)    |
 #ifndef E2EKIT_RATCHET_KDF_HPP
 #define E2EKIT_RATCHET_KDF_HPP
 
@@ -96,6 +98,33 @@ public:
 
 private:
     secret<size, expanded_message_keys_tag> k_;
+};
+
+struct iv_and_key_tag;
+
+/// A message key expanded into an IV followed by a cipher key, with no MAC
+/// key: the sender-key form, where a signature authenticates instead
+/// (libsignal-protocol-c sender_message_key_create).
+template <crypto::key_derivation KDF, label Info, std::size_t Iv, std::size_t CipherKey>
+requires(Iv + CipherKey <= KDF::max_output_size) class hkdf_iv_and_key {
+public:
+    static constexpr std::size_t iv_size = Iv;
+    static constexpr std::size_t cipher_key_size = CipherKey;
+    static constexpr std::size_t size = Iv + CipherKey;
+
+    static hkdf_iv_and_key derive(const message_key& mk) {
+        hkdf_iv_and_key out;
+        (void)KDF::derive(out.k_.mutable_view(), mk.view(), bytes_view{}, Info.bytes());
+        return out;
+    }
+
+    fixed_view<Iv> iv() const noexcept { return k_.view().template first<Iv>(); }
+    fixed_view<CipherKey> cipher_key() const noexcept {
+        return k_.view().template subspan<Iv, CipherKey>();
+    }
+
+private:
+    secret<size, iv_and_key_tag> k_;
 };
 
 } // namespace e2ekit::ratchet

@@ -88,6 +88,24 @@ struct ratchet_params {
 };
 static_assert(ratchet::double_ratchet_params<ratchet_params>);
 
+/// Sender keys as libsignal-protocol-c's group cipher runs them
+/// (src/sender_key.c, src/group_cipher.c, src/sender_key_record.c): the
+/// chain steps as the Double Ratchet's, message keys are HKDF(seed, zero
+/// salt, "WhisperGroup", 48) = IV 16 ‖ AES-256 key 32; a message may skip
+/// 2000 keys, 2000 are kept; a record holds 5 states.
+struct sender_key_params {
+    using sender_key_concept = ratchet::sender_key_tag;
+    using chain_kdf = ratchet::hmac_chain<crypto::hmac_sha256, 0x01, 0x02>;
+    using message_keys = ratchet::hkdf_iv_and_key<crypto::hkdf_sha256, "WhisperGroup",
+                                                  wire::cipher::iv_size, wire::cipher::key_size>;
+    static constexpr std::uint32_t max_forward = 2000;
+    static constexpr std::size_t max_stored_keys = 2000;
+    static constexpr std::size_t max_states = 5;
+    static constexpr std::size_t signature_size = crypto::xeddsa::signature_size;
+    static constexpr std::string_view state_label = "signal_v3.sender_key";
+};
+static_assert(ratchet::sender_key_params<sender_key_params>);
+
 /// Identity-level constants (libsignal-protocol-c src/key_helper.c).
 struct identity_params {
     /// Registration ids are drawn from 1 .. 16380.
