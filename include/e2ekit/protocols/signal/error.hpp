@@ -9,12 +9,13 @@
 namespace e2ekit::protocols::signal {
 
 enum class signal_error {
-    no_session = 1,        ///< no session state with this peer (or none that could send)
-    unknown_prekey,        ///< a PreKeySignalMessage names a one-time pre-key not held
-    unknown_signed_prekey, ///< ... or a signed pre-key not held
-    untrusted_identity,    ///< the peer's identity key is not the trusted one
-    bad_record,            ///< a stored session record that is malformed
-    unsupported_record,    ///< a stored session record of another format
+    no_session = 1,               ///< no session state with this peer (or none that could send)
+    unknown_prekey,               ///< a PreKeySignalMessage names a one-time pre-key not held
+    unknown_signed_prekey,        ///< ... or a signed pre-key not held
+    untrusted_identity,           ///< the peer's identity key is not the trusted one
+    bad_record,                   ///< a stored session record that is malformed
+    unsupported_record,           ///< a stored session record of another format
+    fingerprint_version_mismatch, ///< a scanned fingerprint of another version, or incomplete
 };
 E2EKIT_ERROR_ENUM(signal_error)
 
@@ -34,6 +35,7 @@ struct e2ekit::error_enum_traits<e2ekit::protocols::signal::signal_error> {
         case E::untrusted_identity: return "untrusted identity key";
         case E::bad_record: return "malformed session record";
         case E::unsupported_record: return "unsupported session record format";
+        case E::fingerprint_version_mismatch: return "fingerprint version mismatch";
         }
         return "unknown signal error";
     }
@@ -44,7 +46,8 @@ struct e2ekit::error_enum_traits<e2ekit::protocols::signal::signal_error> {
         case E::unknown_signed_prekey: return condition::not_found;
         case E::untrusted_identity: return condition::untrusted;
         case E::bad_record: return condition::malformed_input;
-        case E::unsupported_record: return condition::unsupported;
+        case E::unsupported_record:
+        case E::fingerprint_version_mismatch: return condition::unsupported;
         }
         return condition::malformed_input;
     }
