@@ -155,3 +155,32 @@ TEST_CASE("xeddsa: Curve25519 <-> Ed25519 public keys", "[crypto][xeddsa]") {
     identity[0] = 1;
     CHECK(xeddsa::curve25519_from_ed25519(identity).error() == crypto_error::invalid_key);
 }
+
+TEST_CASE("xeddsa: prepared signing and verifying keys", "[crypto][xeddsa]") {
+    testing::deterministic_random rng(9);
+    for (int i = 0; i < 40; ++i) {
+        const auto kp = xeddsa::generate(rng);
+        const xeddsa::prepared_key signer(kp.priv);
+        const xeddsa::prepared_verifier verifier(kp.pub);
+        // A = aB with sign bit 0: the key a verifier derives from u.
+        CHECK(signer.ed25519_public() == xeddsa::ed25519_from_curve25519(kp.pub));
+        const bytes msg(static_cast<std::size_t>(i), static_cast<byte>(i));
+        testing::deterministic_random z1(100 + static_cast<std::uint64_t>(i));
+        testing::deterministic_random z2(100 + static_cast<std::uint64_t>(i));
+        const auto sig = xeddsa::sign(signer, msg, z1);
+        CHECK(sig == xeddsa::sign(kp.priv, msg, z2));
+        CHECK(xeddsa::verify(kp.pub, msg, sig));
+        CHECK(xeddsa::verify_signal_legacy(verifier, msg, sig));
+        auto bad = sig;
+        bad[static_cast<std::size_t>(i) % 64] ^= 0x04;
+        CHECK_FALSE(xeddsa::verify_signal_legacy(verifier, msg, bad));
+        CHECK(bool(xeddsa::verify_signal_legacy(verifier, msg, bad)) ==
+              bool(xeddsa::verify_signal_legacy(kp.pub, msg, bad)));
+    }
+    // A u-coordinate >= p never verifies.
+    xeddsa::verifying_key big;
+    big.fill(0xff);
+    big[31] = 0x7f;
+    CHECK_FALSE(
+        xeddsa::verify_signal_legacy(xeddsa::prepared_verifier(big), bytes{}, xeddsa::signature{}));
+}

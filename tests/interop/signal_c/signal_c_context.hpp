@@ -25,6 +25,36 @@ namespace signal_c {
 
 using bytes = std::vector<std::uint8_t>;
 
+// Owning handles for libsignal's reference-counted objects and plain buffers.
+
+template <class T>
+struct ref {
+    T* p = nullptr;
+    ref() = default;
+    ref(const ref&) = delete;
+    ref& operator=(const ref&) = delete;
+    ~ref() {
+        if (p) signal_type_unref(reinterpret_cast<signal_type_base*>(p));
+    }
+    T** out() { return &p; }
+    T* get() const { return p; }
+};
+
+struct buffer {
+    signal_buffer* p = nullptr;
+    buffer() = default;
+    explicit buffer(signal_buffer* b) : p(b) {}
+    buffer(const buffer&) = delete;
+    buffer& operator=(const buffer&) = delete;
+    ~buffer() { signal_buffer_bzero_free(p); }
+    signal_buffer** out() { return &p; }
+    bytes vec() const {
+        if (!p) return {};
+        const std::uint8_t* d = signal_buffer_const_data(p);
+        return bytes(d, d + signal_buffer_len(p));
+    }
+};
+
 inline void require(int rc, const char* what) {
     if (rc < 0) throw std::runtime_error(std::string(what) + " failed: " + std::to_string(rc));
 }

@@ -78,36 +78,8 @@ void check(int rc, const char* what) {
     if (rc < 0) throw peer_error(error_class(rc), std::string(what) + ": " + std::to_string(rc));
 }
 
-// ---------------------------------------------------------------------------------------
-// Owning handles for libsignal's reference-counted objects and plain buffers.
-
-template <class T>
-struct ref {
-    T* p = nullptr;
-    ref() = default;
-    ref(const ref&) = delete;
-    ref& operator=(const ref&) = delete;
-    ~ref() {
-        if (p) signal_type_unref(reinterpret_cast<signal_type_base*>(p));
-    }
-    T** out() { return &p; }
-    T* get() const { return p; }
-};
-
-struct buffer {
-    signal_buffer* p = nullptr;
-    buffer() = default;
-    explicit buffer(signal_buffer* b) : p(b) {}
-    buffer(const buffer&) = delete;
-    buffer& operator=(const buffer&) = delete;
-    ~buffer() { signal_buffer_bzero_free(p); }
-    signal_buffer** out() { return &p; }
-    bytes vec() const {
-        if (!p) return {};
-        const std::uint8_t* d = signal_buffer_const_data(p);
-        return bytes(d, d + signal_buffer_len(p));
-    }
-};
+using signal_c::buffer;
+using signal_c::ref;
 
 // ---------------------------------------------------------------------------------------
 // Lower-case hex is the one binary encoding of the line protocol.

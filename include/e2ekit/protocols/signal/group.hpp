@@ -33,6 +33,7 @@
 #include <e2ekit/ratchet/sender_key.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -83,13 +84,30 @@ struct sender_key_state {
     sender_chain::state chain;
     public_key signing_public{};
     std::optional<crypto::x25519::private_key> signing_private;
+    /// The private key made ready to sign (derived from it, shared and
+    /// immutable): a sender signs every message with it.
+    std::shared_ptr<const crypto::xeddsa::prepared_key> signer;
+    /// The public key converted for verifying, once (derived).
+    std::shared_ptr<const crypto::xeddsa::prepared_verifier> verifier;
 
+    void set_signing_public(const public_key& k) {
+        signing_public = k;
+        verifier = std::make_shared<const crypto::xeddsa::prepared_verifier>(k);
+    }
+
+    void set_signing_private(crypto::x25519::private_key k) {
+        signer = std::make_shared<const crypto::xeddsa::prepared_key>(k);
+        signing_private.emplace(std::move(k));
+    }
     sender_key_state clone() const {
-        sender_key_state s{key_id, chain.clone(), signing_public, std::nullopt};
+        sender_key_state s{key_id, chain.clone(), signing_public, std::nullopt, signer, verifier};
         if (signing_private) s.signing_private.emplace(signing_private->view());
         return s;
     }
-    friend bool operator==(const sender_key_state&, const sender_key_state&) = default;
+    friend bool operator==(const sender_key_state& a, const sender_key_state& b) noexcept {
+        return a.key_id == b.key_id && a.chain == b.chain && a.signing_public == b.signing_public &&
+               a.signing_private == b.signing_private;
+    }
 };
 
 /// A sender's states in one group, newest first.
@@ -161,8 +179,8 @@ sender_key_record create_sender_key(R& rng) {
     sender_key_state s;
     s.key_id = random_below(rng, 0x80000000u);
     s.chain = sender_chain::start(random_secret<ratchet::key_size, ratchet::chain_key_tag>(rng), 0);
-    s.signing_public = signing.pub;
-    s.signing_private.emplace(std::move(signing.priv));
+    s.set_signing_public(signing.pub);
+    s.set_signing_private(std::move(signing.priv));
     sender_key_record r;
     r.states.push_back(std::move(s));
     return r;
@@ -198,7 +216,7 @@ inline result<sender_key_record> process_distribution(const sender_key_record& r
     sender_key_state s;
     s.key_id = d.key_id;
     s.chain = sender_chain::start(std::move(d.chain_key), d.iteration);
-    s.signing_public = d.signing_key;
+    s.set_signing_public(d.signing_key);
     next.states.push_back(std::move(s));
     for (const auto& old : r.states) {
         if (next.states.size() == sender_key_params::max_states) break;
@@ -233,9 +251,12 @@ result<group_encrypt_step> group_encrypt(const sender_key_record& r, bytes_view 
     bytes out(1 + n + sender_key_params::signature_size);
     out[0] = wire::version_byte;
     codec::protobuf::encode_to(mutable_bytes_view(out).subspan(1, n), m);
-    const auto sig = crypto::xeddsa::sign(*s.signing_private, bytes_view(out).first(1 + n), rng);
+    const auto sig =
+        s.signer ? crypto::xeddsa::sign(*s.signer, bytes_view(out).first(1 + n), rng)
+                 : crypto::xeddsa::sign(*s.signing_private, bytes_view(out).first(1 + n), rng);
     std::copy(sig.begin(), sig.end(), out.begin() + static_cast<std::ptrdiff_t>(1 + n));
-    sender_key_state ns{s.key_id, std::move(step.next), s.signing_public, std::nullopt};
+    sender_key_state ns{s.key_id,  std::move(step.next), s.signing_public, std::nullopt, s.signer,
+                        s.verifier};
     ns.signing_private.emplace(s.signing_private->view());
     return group_encrypt_step(detail::with_state(r, 0, std::move(ns)), std::move(out));
 }
@@ -250,13 +271,18 @@ inline result<group_decrypt_step> group_decrypt(const sender_key_record& r, byte
         ++at;
     if (at == r.states.size()) return signal_error::no_session;
     const auto& s = r.states[at];
-    if (!crypto::xeddsa::verify_signal_legacy(s.signing_public, m.signed_part, m.signature))
-        return envelope::envelope_error::authentication_failed;
+    const bool authentic =
+        s.verifier
+            ? bool(crypto::xeddsa::verify_signal_legacy(*s.verifier, m.signed_part, m.signature))
+            : bool(crypto::xeddsa::verify_signal_legacy(s.signing_public, m.signed_part,
+                                                        m.signature));
+    if (!authentic) return envelope::envelope_error::authentication_failed;
     E2EKIT_TRY(step, sender_chain::decrypt_step(s.chain, m.iteration));
     auto pt = wire::cipher::decrypt(step.keys.cipher_key(), step.keys.iv(), m.ciphertext);
     // A signed message that does not decrypt is still one opaque failure.
     if (!pt) return envelope::envelope_error::authentication_failed;
-    sender_key_state ns{s.key_id, std::move(step.next), s.signing_public, std::nullopt};
+    sender_key_state ns{s.key_id,  std::move(step.next), s.signing_public, std::nullopt, s.signer,
+                        s.verifier};
     if (s.signing_private) ns.signing_private.emplace(s.signing_private->view());
     return group_decrypt_step(detail::with_state(r, at, std::move(ns)), std::move(*pt));
 }
@@ -339,12 +365,13 @@ inline result<sender_key_record> parse_sender_key_record(bytes_view stored) {
     for (const auto& ws : w->states) {
         auto chain = sender_chain::from_wire(ws.chain);
         if (!chain) return signal_error::bad_record;
-        sender_key_state s{ws.key_id, std::move(*chain), ws.signing_public, std::nullopt};
+        sender_key_state s{ws.key_id, std::move(*chain), {}, std::nullopt, nullptr, nullptr};
+        s.set_signing_public(ws.signing_public);
         if (ws.signing_private) {
-            s.signing_private.emplace(fixed_view<32>(*ws.signing_private));
-            if (!equal_public(crypto::x25519::public_from_private(*s.signing_private),
-                              s.signing_public))
+            crypto::x25519::private_key k(fixed_view<32>(*ws.signing_private));
+            if (!equal_public(crypto::x25519::public_from_private(k), s.signing_public))
                 return signal_error::bad_record;
+            s.set_signing_private(std::move(k));
         }
         r.states.push_back(std::move(s));
     }
