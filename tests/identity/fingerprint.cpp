@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <e2ekit/crypto/ripemd160.hpp>
 #include <e2ekit/crypto/sha2.hpp>
 
 using namespace e2ekit;
@@ -15,11 +16,41 @@ struct one_round {
 };
 static_assert(identity::numeric_fingerprint_params<one_round>);
 
-struct short_hash {
+// Near misses, each lacking one requirement.
+struct no_iterations {
     using hash = crypto::sha512;
     static constexpr std::uint16_t version = 0;
 };
-static_assert(!identity::numeric_fingerprint_params<short_hash>); // no iteration count
+static_assert(!identity::numeric_fingerprint_params<no_iterations>);
+struct zero_iterations {
+    using hash = crypto::sha512;
+    static constexpr unsigned iterations = 0;
+    static constexpr std::uint16_t version = 0;
+};
+static_assert(!identity::numeric_fingerprint_params<zero_iterations>);
+struct no_version {
+    using hash = crypto::sha512;
+    static constexpr unsigned iterations = 1;
+};
+static_assert(!identity::numeric_fingerprint_params<no_version>);
+struct no_hash {
+    static constexpr unsigned iterations = 1;
+    static constexpr std::uint16_t version = 0;
+};
+static_assert(!identity::numeric_fingerprint_params<no_hash>);
+struct short_digest { // 20 bytes cannot fill six 5-byte chunks
+    using hash = crypto::ripemd160;
+    static constexpr unsigned iterations = 1;
+    static constexpr std::uint16_t version = 0;
+};
+static_assert(crypto::hash_function<crypto::ripemd160>);
+static_assert(!identity::numeric_fingerprint_params<short_digest>);
+
+struct two_rounds {
+    using hash = crypto::sha512;
+    static constexpr unsigned iterations = 2;
+    static constexpr std::uint16_t version = 0;
+};
 
 using nf = identity::numeric_fingerprint<one_round>;
 
@@ -32,6 +63,11 @@ TEST_CASE("numeric fingerprint: the rounds and the digits", "[identity][fingerpr
     const byte_array<2> v{0x01, 0x02};
     crypto::sha512::hash(h1, v, key, as_bytes(std::string_view("id")), key);
     CHECK(nf::of(key, "id") == h1);
+    // Each further round: H(previous ‖ key) (here with version 0).
+    crypto::sha512::digest v0_h1, h2;
+    crypto::sha512::hash(v0_h1, byte_array<2>{}, key, as_bytes(std::string_view("id")), key);
+    crypto::sha512::hash(h2, v0_h1, key);
+    CHECK(identity::numeric_fingerprint<two_rounds>::of(key, "id") == h2);
 
     crypto::sha512::digest d{};
     d[4] = 1;     // first chunk 1

@@ -84,8 +84,11 @@ struct fingerprint {
         const bytes& my_remote = *m->remote->content;
         const bytes& their_local = *t->local->content;
         const bytes& their_remote = *t->remote->content;
-        return my_local.size() == their_remote.size() && my_remote.size() == their_local.size() &&
-               ct::equal(my_local, their_remote) & ct::equal(my_remote, their_local);
+        // Both halves are compared, whatever the first finds (ct::equal
+        // checks the lengths, which are public).
+        const bool local_seen = ct::equal(my_local, their_remote);
+        const bool remote_seen = ct::equal(my_remote, their_local);
+        return local_seen && remote_seen;
     }
 };
 
