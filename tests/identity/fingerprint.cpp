@@ -17,34 +17,27 @@ struct one_round {
 static_assert(identity::numeric_fingerprint_params<one_round>);
 
 // Near misses, each lacking one requirement.
-struct no_iterations {
-    using hash = crypto::sha512;
-    static constexpr std::uint16_t version = 0;
+struct no_hash : one_round {
+    using hash = int;
 };
-static_assert(!identity::numeric_fingerprint_params<no_iterations>);
-struct zero_iterations {
-    using hash = crypto::sha512;
-    static constexpr unsigned iterations = 0;
-    static constexpr std::uint16_t version = 0;
-};
-static_assert(!identity::numeric_fingerprint_params<zero_iterations>);
-struct no_version {
-    using hash = crypto::sha512;
-    static constexpr unsigned iterations = 1;
-};
-static_assert(!identity::numeric_fingerprint_params<no_version>);
-struct no_hash {
-    static constexpr unsigned iterations = 1;
-    static constexpr std::uint16_t version = 0;
-};
-static_assert(!identity::numeric_fingerprint_params<no_hash>);
-struct short_digest { // 20 bytes cannot fill six 5-byte chunks
+struct short_digest : one_round { // 20 bytes cannot fill six 5-byte chunks
     using hash = crypto::ripemd160;
-    static constexpr unsigned iterations = 1;
-    static constexpr std::uint16_t version = 0;
+};
+struct no_iterations : one_round {
+    static constexpr const char* iterations = "many";
+};
+struct zero_iterations : one_round {
+    static constexpr unsigned iterations = 0;
+};
+struct no_version : one_round {
+    static constexpr const char* version = "v0";
 };
 static_assert(crypto::hash_function<crypto::ripemd160>);
+static_assert(!identity::numeric_fingerprint_params<no_hash>);
 static_assert(!identity::numeric_fingerprint_params<short_digest>);
+static_assert(!identity::numeric_fingerprint_params<no_iterations>);
+static_assert(!identity::numeric_fingerprint_params<zero_iterations>);
+static_assert(!identity::numeric_fingerprint_params<no_version>);
 
 struct two_rounds {
     using hash = crypto::sha512;
