@@ -252,6 +252,23 @@ TEST_CASE("signal import: truncated input is a typed error", "[protocols][signal
         }
     }
     CHECK(shorter == 3); // nothing, the current state, and one archived
+
+    // One bit flipped anywhere: a typed error, or a state that is still
+    // whole (a flipped key or counter), which e2ekit's stored form keeps.
+    std::size_t still_whole = 0;
+    for (std::size_t i = 0; i < state.size(); ++i) {
+        bytes flipped = state;
+        flipped[i] ^= static_cast<byte>(1u << (i % 8));
+        auto r = sig::import_session_state(flipped);
+        if (!r) {
+            REQUIRE(typed(r.error()));
+            continue;
+        }
+        ++still_whole;
+        auto stored = sig::double_ratchet::serialize(r->ratchet);
+        REQUIRE(sig::double_ratchet::parse(stored.view()));
+    }
+    CHECK(still_whole > 0);
 }
 
 TEST_CASE("signal import: bad session states", "[protocols][signal][import]") {
