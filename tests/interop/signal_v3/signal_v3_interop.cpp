@@ -70,7 +70,7 @@ struct device {
         auto ser = sig::serialize(r);
         committed.assign(ser.data(), ser.data() + ser.size());
         // The stored form must come back as the same record.
-        auto back = sig::parse_record(ser.view());
+        auto back = sig::parse(ser.view());
         if (!back || !(*back == r)) throw failure("record serialisation round trip");
         return ok();
     }
@@ -78,7 +78,9 @@ struct device {
     void initiate(const sig::prekey_bundle& b) {
         auto s = sig::initiate(identity, registration_id, b, rng);
         if (!s) throw failure("e2ekit initiate: " + s.error().message());
-        (void)commit(sig::adopt(record, std::move(*s)));
+        auto step = sig::add_initiated(record, std::move(*s));
+        if (!std::move(step).commit([&](const sig::session_record& r) { return commit(r); }))
+            throw failure("e2ekit initiate: commit");
     }
 
     /// A fresh one-time pre-key for a bundle.
@@ -111,18 +113,15 @@ private:
             E2EKIT_TRY(step, sig::decrypt(record, body));
             return std::move(step).commit(commit_fn);
         }
-        E2EKIT_TRY(m, sig::parse_prekey_signal_message(body));
-        auto lookup = [&](const sig::prekey_signal_message& msg) -> result<sig::responder_keys> {
-            if (msg.signed_prekey_id != spk.id) return sig::signal_error::unknown_signed_prekey;
-            const sig::key_pair* otk = nullptr;
-            if (msg.prekey_id) {
-                for (const auto& k : otks)
-                    if (k.id == *msg.prekey_id) otk = &k.keys;
-                if (!otk) return sig::signal_error::unknown_prekey;
-            }
-            return sig::responder_keys{identity, registration_id, spk.keys, otk};
-        };
-        E2EKIT_TRY(step, sig::decrypt_prekey(record, m, lookup));
+        // The pre-keys by id, as a store would find them.
+        E2EKIT_TRY(step, sig::decrypt_prekey(
+                             record, body, identity, registration_id,
+                             [&](std::uint32_t id) { return id == spk.id ? &spk.keys : nullptr; },
+                             [&](std::uint32_t id) -> const sig::key_pair* {
+                                 for (const auto& k : otks)
+                                     if (k.id == id) return &k.keys;
+                                 return nullptr;
+                             }));
         E2EKIT_TRY(out, std::move(step).commit(commit_fn));
         if (out.used_prekey_id) // used once (X3DH §3.4)
             std::erase_if(otks, [&](const auto& k) { return k.id == *out.used_prekey_id; });

@@ -20,14 +20,19 @@
 #include <e2ekit/core/result.hpp>
 #include <e2ekit/core/secret.hpp>
 #include <e2ekit/protocols/signal/error.hpp>
+#include <e2ekit/protocols/signal/params.hpp>
 #include <e2ekit/protocols/signal/session.hpp>
 #include <e2ekit/ratchet/error.hpp>
 #include <e2ekit/ratchet/pending.hpp>
 
+#include <concepts>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace e2ekit::protocols::signal {
@@ -98,9 +103,25 @@ inline session_record promote(const session_record& r, session_state next,
 } // namespace detail
 
 /// The record with `s` (a session this side just initiated) as current and
-/// the old current state archived.
+/// the old current state archived (libsignal-protocol-c
+/// session_builder_process_pre_key_bundle), as a plain value.
 inline session_record adopt(const session_record& r, session_state s) {
     return detail::promote(r, std::move(s), nullptr);
+}
+
+/// What adding a session this side initiated yields once committed: the
+/// base key that names it on both sides.
+struct initiated {
+    public_key base_key{};
+};
+using record_initiate_step = ratchet::pending<session_record, initiated>;
+
+/// `adopt` as a step, so that the new session is durable before its first
+/// message is encrypted: commit it (with the peer's identity, when the
+/// caller pins one), then encrypt.
+inline record_initiate_step add_initiated(const session_record& r, session_state s) {
+    const public_key base = s.base_key;
+    return record_initiate_step(adopt(r, std::move(s)), initiated{base});
 }
 
 /// Encrypts with the current state.
@@ -155,13 +176,29 @@ inline result<record_decrypt_step> decrypt(const session_record& r,
     return decrypt(r, m);
 }
 
-/// A PreKeySignalMessage (X3DH §3.4). One whose base key names a state of
-/// the record decrypts like a SignalMessage (the initiator repeats its
-/// pre-key message until answered); any other builds a new current state
-/// from the responder keys `lookup(m)` finds (result<responder_keys>),
+namespace detail {
+
+/// `f(m)` finds the responder keys a PreKeySignalMessage names.
+template <class F>
+concept prekey_lookup = std::convertible_to<std::invoke_result_t<F, const prekey_signal_message&>,
+                                            result<responder_keys>>;
+
+/// `f(id)` is the key pair held under a pre-key id, or null.
+using key_pointer = const key_pair*;
+template <class F>
+concept key_by_id = std::convertible_to<std::invoke_result_t<F, std::uint32_t>, key_pointer>;
+
+} // namespace detail
+
+/// A PreKeySignalMessage (X3DH §3.4), as libsignal-protocol-c
+/// session_builder_process_pre_key_signal_message: one whose base key names
+/// a state of the record decrypts like a SignalMessage (the initiator
+/// repeats its pre-key message until answered, and a simultaneous
+/// initiation leaves it archived); any other builds a new current state
+/// from the responder keys `lookup(m)` finds (a result<responder_keys>),
 /// archiving the old one. Whether the sender's identity is trusted is the
-/// caller's decision, before or after.
-template <class Lookup>
+/// caller's decision, before or after; the record does not compare it.
+template <detail::prekey_lookup Lookup>
 result<record_prekey_step> decrypt_prekey(const session_record& r, const prekey_signal_message& m,
                                           Lookup&& lookup) {
     E2EKIT_TRY(inner, parse_signal_message(m.message));
@@ -173,8 +210,52 @@ result<record_prekey_step> decrypt_prekey(const session_record& r, const prekey_
     E2EKIT_TRY(keys, std::forward<Lookup>(lookup)(m));
     E2EKIT_TRY(step, accept(keys, m));
     auto [state, pt] = std::move(step).split();
+    // The last-resort key serves every initiator once the one-time keys
+    // run out: libsignal-protocol-c never deletes it.
+    std::optional<std::uint32_t> used = m.prekey_id;
+    if (used == identity_params::last_resort_prekey_id) used.reset();
     return record_prekey_step(detail::promote(r, std::move(state), nullptr),
-                              prekey_decrypted{std::move(pt), m.prekey_id});
+                              prekey_decrypted{std::move(pt), used});
+}
+
+/// The same with the responder's keys found by id: `signed_prekey(id)` and
+/// `one_time_prekey(id)` return the key pair held under that id, or null
+/// (then `unknown_signed_prekey` / `unknown_prekey`). They are called only
+/// when the message starts a new session.
+template <detail::key_by_id SignedLookup, detail::key_by_id OneTimeLookup>
+result<record_prekey_step>
+decrypt_prekey(const session_record& r, const prekey_signal_message& m,
+               const key_pair& own_identity, std::uint32_t own_registration_id,
+               SignedLookup&& signed_prekey, OneTimeLookup&& one_time_prekey) {
+    return decrypt_prekey(r, m, [&](const prekey_signal_message& msg) -> result<responder_keys> {
+        const key_pair* spk = signed_prekey(msg.signed_prekey_id);
+        if (!spk) return signal_error::unknown_signed_prekey;
+        const key_pair* otk = nullptr;
+        if (msg.prekey_id) {
+            otk = one_time_prekey(*msg.prekey_id);
+            if (!otk) return signal_error::unknown_prekey;
+        }
+        return responder_keys{own_identity, own_registration_id, *spk, otk};
+    });
+}
+
+/// Both forms from the wire bytes of a PreKeySignalMessage.
+template <detail::prekey_lookup Lookup>
+result<record_prekey_step> decrypt_prekey(const session_record& r, bytes_view prekey_message_wire,
+                                          Lookup&& lookup) {
+    E2EKIT_TRY(m, parse_prekey_signal_message(prekey_message_wire));
+    return decrypt_prekey(r, m, std::forward<Lookup>(lookup));
+}
+
+template <detail::key_by_id SignedLookup, detail::key_by_id OneTimeLookup>
+result<record_prekey_step>
+decrypt_prekey(const session_record& r, bytes_view prekey_message_wire,
+               const key_pair& own_identity, std::uint32_t own_registration_id,
+               SignedLookup&& signed_prekey, OneTimeLookup&& one_time_prekey) {
+    E2EKIT_TRY(m, parse_prekey_signal_message(prekey_message_wire));
+    return decrypt_prekey(r, m, own_identity, own_registration_id,
+                          std::forward<SignedLookup>(signed_prekey),
+                          std::forward<OneTimeLookup>(one_time_prekey));
 }
 
 // --- stored form ------------------------------------------------------------
@@ -218,9 +299,13 @@ struct state {
     }
 };
 
+/// `states` counts the states that follow it (fields are written in
+/// number order): protobuf has no end marker, and without the count a
+/// record cut between two states would parse as a shorter one.
 struct record {
     std::uint32_t format = 0;
     std::string label;
+    std::uint32_t states = 0;
     std::optional<state> current;
     std::vector<state> archived;
     friend constexpr auto describe(codec::tag<record>) {
@@ -228,8 +313,9 @@ struct record {
         using M = record;
         return fields(required<1, kind::uint32>("format", &M::format),
                       required<2, kind::string>("label", &M::label),
-                      field<3, kind::message>("current", &M::current),
-                      field<4, kind::repeated<kind::message>>("archived", &M::archived));
+                      required<3, kind::uint32>("states", &M::states),
+                      field<4, kind::message>("current", &M::current),
+                      field<5, kind::repeated<kind::message>>("archived", &M::archived));
     }
 };
 
@@ -260,6 +346,9 @@ inline state to_wire(const session_state& s) {
 }
 
 inline result<session_state> from_wire(const state& w) {
+    // The base key a pending pre-key message carries names this state.
+    if (w.pending_prekey && w.pending_prekey->base_key != w.base_key)
+        return signal_error::bad_record;
     auto rk = double_ratchet::parse(w.ratchet);
     if (!rk) return signal_error::bad_record;
     session_state s;
@@ -290,21 +379,26 @@ inline secret_bytes serialize(const session_record& r) {
     w.archived.reserve(r.archived.size());
     for (const auto& s : r.archived)
         w.archived.push_back(f::to_wire(*s));
+    w.states = static_cast<std::uint32_t>((r.current ? 1 : 0) + r.archived.size());
     secret_bytes out(codec::protobuf::encoded_size(w));
     codec::protobuf::encode_to(out.mutable_view(), w);
     return out;
 }
 
 /// The inverse, strict: `bad_record` for anything malformed (a state
-/// included), `unsupported_record` for another format or label.
-inline result<session_record> parse_record(bytes_view stored) {
+/// included, a count of states that does not match, more than
+/// max_archived_states archived), `unsupported_record` for another format
+/// or label.
+inline result<session_record> parse(bytes_view stored) {
     namespace f = detail::record_form;
     auto decoded = codec::protobuf::decode<f::record>(stored);
     if (!decoded) return signal_error::bad_record;
     f::wipe_guard guard{*decoded};
     if (decoded->format != f::format || decoded->label != f::label)
         return signal_error::unsupported_record;
-    if (decoded->archived.size() > max_archived_states) return signal_error::bad_record;
+    const std::size_t n = (decoded->current ? 1 : 0) + decoded->archived.size();
+    if (decoded->archived.size() > max_archived_states || decoded->states != n)
+        return signal_error::bad_record;
     session_record r;
     if (decoded->current) {
         E2EKIT_TRY(s, f::from_wire(*decoded->current));
@@ -316,6 +410,11 @@ inline result<session_record> parse_record(bytes_view stored) {
         r.archived.push_back(std::make_shared<const session_state>(std::move(s)));
     }
     return r;
+}
+
+/// `parse`, by the name the first version had.
+inline result<session_record> parse_record(bytes_view stored) {
+    return parse(stored);
 }
 
 } // namespace e2ekit::protocols::signal
