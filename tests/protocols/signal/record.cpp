@@ -140,6 +140,40 @@ TEST_CASE("signal record: a session, repeated pre-key messages, then plain ones"
     CHECK(alice.send("plain").type == sig::message_type::signal);
 }
 
+TEST_CASE("signal record: a replayed pre-key message with its base key re-encoded",
+          "[protocols][signal][record]") {
+    testing::deterministic_random rng{42};
+    device alice(rng, 11), bob(rng, 22);
+    // No one-time pre-key: a second session from the same message would
+    // need nothing Bob has deleted.
+    alice.initiate(identity::make_bundle(bob.id, bob.registration_id, 1, bob.spk));
+    const auto m = alice.send("once");
+    expect(bob, m, "once");
+    const bytes before = bob.stored();
+
+    auto pm = sig::parse_prekey_signal_message(m.body);
+    REQUIRE(pm);
+    pm->base_key[31] ^= 0x80; // the same X25519 point (RFC 7748 §5)
+    sig::outgoing replay{sig::message_type::prekey, sig::encode_prekey_signal_message(*pm)};
+    CHECK(bob.receive(replay).error() == ratchet::ratchet_error::duplicate_message);
+    CHECK(bob.stored() == before);
+    CHECK(bob.receive(m).error() == ratchet::ratchet_error::duplicate_message);
+
+    // u and u + p are one point too.
+    sig::public_key small{}, big{};
+    small[0] = 5;
+    big.fill(0xff);
+    big[31] = 0x7f;
+    big[0] = 0xed + 5;
+    CHECK(sig::detail::same_point(small, big));
+    big[31] = 0xff;
+    CHECK(sig::detail::same_point(small, big));
+    big[0] = 0xec; // p - 1: a point of its own
+    big[31] = 0x7f;
+    CHECK_FALSE(sig::detail::same_point(small, big));
+    CHECK(sig::detail::canonical_u(big) == big);
+}
+
 TEST_CASE("signal record: the lookup forms agree", "[protocols][signal][record]") {
     testing::deterministic_random rng{37};
     device alice(rng, 11), bob(rng, 22);

@@ -40,6 +40,33 @@ namespace e2ekit::protocols::signal {
 /// libsignal-protocol-c ARCHIVED_STATES_MAX_LENGTH.
 inline constexpr std::size_t max_archived_states = 40;
 
+namespace detail {
+
+/// A u-coordinate reduced to the one encoding of its point: X25519 ignores
+/// bit 255 (RFC 7748 §5) and reads u + p as u. The base key sits outside
+/// every MAC, so a replayed PreKeySignalMessage whose base key is another
+/// encoding of the same point must still find its session (and be
+/// refused as a duplicate there), not build a second one from the same
+/// DH outputs. libsignal-protocol-c compares the bytes as they came.
+inline public_key canonical_u(public_key k) noexcept {
+    k[31] &= 0x7f;
+    bool at_least_p = k[31] == 0x7f && k[0] >= 0xed;
+    for (std::size_t i = 1; i < 31; ++i)
+        at_least_p = at_least_p && k[i] == 0xff;
+    if (at_least_p) { // u - p, for u in p .. 2^255 - 1
+        k[0] = static_cast<byte>(k[0] - 0xed);
+        for (std::size_t i = 1; i < 32; ++i)
+            k[i] = 0;
+    }
+    return k;
+}
+
+inline bool same_point(const public_key& a, const public_key& b) noexcept {
+    return canonical_u(a) == canonical_u(b);
+}
+
+} // namespace detail
+
 struct session_record {
     std::optional<session_state> current;
     /// Newest first, at most max_archived_states. Never changed in place:
@@ -53,11 +80,12 @@ struct session_record {
         return r;
     }
 
-    /// The state, current or archived, that a base key names.
+    /// The state, current or archived, that a base key names (any encoding
+    /// of the same X25519 point).
     const session_state* find(const public_key& base_key) const noexcept {
-        if (current && equal_public(current->base_key, base_key)) return &*current;
+        if (current && detail::same_point(current->base_key, base_key)) return &*current;
         for (const auto& s : archived)
-            if (equal_public(s->base_key, base_key)) return s.get();
+            if (detail::same_point(s->base_key, base_key)) return s.get();
         return nullptr;
     }
 
