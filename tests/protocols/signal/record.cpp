@@ -181,7 +181,8 @@ TEST_CASE("signal record: the lookup forms agree", "[protocols][signal][record]"
     const auto m = alice.send("hello");
     auto pm = sig::parse_prekey_signal_message(m.body);
     REQUIRE(pm);
-    const auto& [kid, otk] = *bob.otks.begin();
+    const std::uint32_t kid = bob.otks.begin()->first;
+    const otk_t& otk = bob.otks.begin()->second;
     auto by_message = sig::decrypt_prekey(
         bob.record, *pm, [&](const sig::prekey_signal_message& x) -> result<sig::responder_keys> {
             CHECK(x.prekey_id == kid);
