@@ -93,28 +93,39 @@ concept double_ratchet_params =
 /// The opt-in tag of `sender_key_params`.
 struct sender_key_tag {};
 
-/// What a sender-key params type must give `sender_key<P>` (a symmetric
-/// chain one sender shares with a group; libsignal-protocol-c's group
-/// cipher). `ck` is a `chain_key`, `mk` a `message_key`.
+/// What a sender-key params type must give `sender_key<P>` (sender_key.hpp:
+/// a symmetric chain one sender shares with a group, libsignal-protocol-c's
+/// group cipher). A params struct opts in with
+/// `using sender_key_concept = sender_key_tag;`. `ck` is a `chain_key`,
+/// `mk` a `message_key`.
 ///
 /// | expression                    | type               | semantics                          |
 /// |-------------------------------|--------------------|------------------------------------|
 /// | `P::sender_key_concept`       | `sender_key_tag`   | opts in                            |
 /// | `P::chain_kdf::step(ck)`      | `chain_step`       | the message key and the next chain |
-/// |                               |                    | key                                |
-/// | `P::message_keys::derive(mk)` | `P::message_keys`  | what the cipher takes              |
-/// | `P::max_forward`              | `std::uint32_t`    | keys one message may skip          |
-/// | `P::max_stored_keys`          | `std::size_t`      | skipped keys kept; oldest go first |
-/// | `P::state_label`              | `std::string_view` | names the params in a stored state |
+/// |                               |                    | key (Signal: HMAC(ck, 0x01) and    |
+/// |                               |                    | HMAC(ck, 0x02))                    |
+/// | `P::message_keys::derive(mk)` | `P::message_keys`  | what the cipher takes (Signal:     |
+/// |                               |                    | HKDF "WhisperGroup", IV 16 ‖ key   |
+/// |                               |                    | 32); move-only, wiped              |
+/// | `P::max_forward`              | `std::uint32_t`    | keys one message may skip, > 0     |
+/// | `P::max_stored_keys`          | `std::size_t`      | skipped keys kept per state, > 0;  |
+/// |                               |                    | the oldest go first                |
+/// | `P::state_label`              | `std::string_view` | names the params in a stored       |
+/// |                               |                    | state; a state of other params is  |
+/// |                               |                    | refused                            |
 template <class P>
 concept sender_key_params = std::same_as<typename P::sender_key_concept, sender_key_tag> &&
-    requires(const chain_key& ck, const message_key& mk) {
+                            std::is_nothrow_move_constructible_v<typename P::message_keys> &&
+                            !std::is_copy_constructible_v<typename P::message_keys> &&
+                            requires(const chain_key& ck, const message_key& mk) {
     { P::chain_kdf::step(ck) } -> std::same_as<chain_step>;
     { P::message_keys::derive(mk) } -> std::same_as<typename P::message_keys>;
     { P::max_forward } -> std::convertible_to<std::uint32_t>;
     { P::max_stored_keys } -> std::convertible_to<std::size_t>;
     { P::state_label } -> std::convertible_to<std::string_view>;
-} &&(P::max_forward > 0) && (P::max_stored_keys > 0);
+}
+&&(P::max_forward > 0) && (P::max_stored_keys > 0);
 
 } // namespace e2ekit::ratchet
 
