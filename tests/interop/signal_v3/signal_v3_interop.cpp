@@ -1,6 +1,8 @@
 // e2ekit's Signal v3 sessions against a real peer speaking the line
 // protocol of ../signal_c/PROTOCOL.md (libsignal-protocol-c 2.3.3 through
-// signal_c_peer), both ways:
+// signal_c_peer, or npm libsignal 2.0.1 through ../npm/signal_npm_peer.js),
+// both ways. e2ekit keeps a session record (current + archived states),
+// committed in its stored form after every step:
 //
 //   signal_v3_interop initiate <peer command...>   e2ekit starts from the peer's bundle
 //   signal_v3_interop respond  <peer command...>   the peer starts from e2ekit's bundle
@@ -12,7 +14,9 @@
 // messages of each direction, a few dropped messages and replays (which
 // must fail as duplicates and change nothing). Exit 0 on success, 1 on a
 // failure, 77 when the peer cannot run here. SIGNAL_V3_SEED replays a run;
-// SIGNAL_V3_MESSAGES sets the length (default 1200).
+// SIGNAL_V3_MESSAGES sets the length (default 1200; 400 for simultaneous
+// and reinitiate). What the npm runs avoid, and why, is at simultaneous()
+// and reinitiate().
 #include <e2ekit/codec/hex.hpp>
 #include <e2ekit/protocols/signal/record.hpp>
 
@@ -98,11 +102,18 @@ struct device {
         return std::move(*out);
     }
 
+    /// Messages that an archived state decrypted (and so promoted).
+    std::size_t from_archived = 0;
+
     /// The plaintext, or the error; on an error nothing may have changed.
     result<secret_bytes> decrypt(int type, bytes_view body) {
         const bytes before = committed;
+        const sig::session_record old = record.clone();
         auto r = decrypt_inner(type, body);
         if (!r && committed != before) throw failure("a failed decrypt changed the state");
+        if (r && old.current && record.current->base_key != old.current->base_key &&
+            old.find(record.current->base_key))
+            ++from_archived;
         return r;
     }
 
@@ -194,9 +205,10 @@ struct conversation {
         delivered_to_me.push_back(std::move(m));
     }
 
-    /// Delivers some of a direction's messages in random order; drops a few.
+    /// Delivers some of a direction's messages in random order; drops a few
+    /// unless told not to.
     template <class F>
-    void flush(std::deque<in_flight>& q, F deliver, bool all) {
+    void flush(std::deque<in_flight>& q, F deliver, bool all, bool may_drop = true) {
         const std::size_t n = all ? q.size() : rnd() % (q.size() + 1);
         std::vector<in_flight> batch;
         for (std::size_t i = 0; i < n; ++i) {
@@ -206,7 +218,7 @@ struct conversation {
             q.erase(q.begin() + static_cast<std::ptrdiff_t>(at));
         }
         for (auto& m : batch) {
-            if (rnd() % 50 == 0 && m.type == 1) {
+            if (rnd() % 50 == 0 && m.type == 1 && may_drop) {
                 ++dropped;
                 continue;
             }
@@ -251,13 +263,13 @@ struct conversation {
         }
     }
 
-    void deliver_all_to_peer() {
+    void deliver_all_to_peer(bool may_drop = true) {
         flush(
-            to_peer, [&](in_flight m) { deliver_to_peer(std::move(m)); }, true);
+            to_peer, [&](in_flight m) { deliver_to_peer(std::move(m)); }, true, may_drop);
     }
-    void deliver_all_to_me() {
+    void deliver_all_to_me(bool may_drop = true) {
         flush(
-            to_me, [&](in_flight m) { deliver_to_me(std::move(m)); }, true);
+            to_me, [&](in_flight m) { deliver_to_me(std::move(m)); }, true, may_drop);
     }
 
     /// Random turns until `until` messages were sent; in-flight messages are
@@ -329,60 +341,103 @@ void peer_initiates(peer& p, device& me) {
           {"prekey", hex(sig::key_encoding::encode(otk.keys.pub))}});
 }
 
-/// Both sides start a session at once: each sends on its own before it has
-/// read the other's pre-key message. npm's peer then answers first: it
-/// encrypts with the session it accepted, and e2ekit's messages on the
-/// pair that session belongs to spare npm its old-session bug (PROTOCOL.md).
+/// Both sides start a session at once: each processes the other's bundle
+/// and sends a few pre-key messages before it has read any of the other's.
+/// Each then holds two states (its own initiation, archived, and the one it
+/// accepted, current) and every message decrypts with the state it was made
+/// for, promoting it; libsignal-c does the same, so the two may swap states
+/// back and forth while they talk, and still read everything.
+///
+/// What npm is spared (PROTOCOL.md): npm keeps the session it accepted as
+/// its one open session and tries a message on each of its sessions in
+/// turn, so a message of its closed one (its own initiation) may first be
+/// tried on the open one, which that breaks for good. So npm answers first,
+/// without drops, on the session it accepted; e2ekit decrypts that with its
+/// archived state, promotes it, and from then on both use the session npm
+/// keeps open: what npm handles correctly.
 void simultaneous(conversation& c, device& me, peer& p, bool npm) {
     me.initiate(bundle_of(p));
     peer_initiates(p, me);
     c.has_old_sessions = true;
-    c.send_from_me();
-    c.send_from_peer();
+    const std::size_t burst = 1 + c.rnd() % 3;
+    for (std::size_t i = 0; i < burst; ++i) {
+        c.send_from_me();
+        c.send_from_peer();
+    }
     c.deliver_all_to_peer();
     c.deliver_all_to_me();
+    if (me.record.archived.size() != 1) throw failure("e2ekit holds not both states");
     if (npm) {
         c.send_from_peer();
-        c.deliver_all_to_me();
+        c.deliver_all_to_me(false);
+        if (me.from_archived == 0) throw failure("npm's answer did not promote a state");
     }
     c.talk(c.total, true);
 }
 
+/// A few messages each way that stay in flight while a side starts over.
+void leave_in_flight(conversation& c, bool npm) {
+    for (int i = 0; i < 3; ++i) {
+        c.send_from_me();
+        c.send_from_peer();
+    }
+    // npm is never sent a message of a session it has closed: see below.
+    if (npm) c.deliver_all_to_peer();
+}
+
 /// Mid-conversation, each side in turn starts a new session while messages
-/// of the old one are in flight; they arrive after the new session's and
-/// decrypt with the archived state. Only libsignal-c is sent old-session
-/// messages after it accepted a new one: npm tries them on its newest session
-/// first and breaks it (PROTOCOL.md), so npm gets its old ones before.
+/// of the old one are in flight both ways: they arrive after the new
+/// session's first messages and decrypt with the archived state, which is
+/// promoted; a message on the new session promotes that one back.
+///
+/// What npm is spared (PROTOCOL.md): once npm has accepted or started a new
+/// session it is never sent a message of the old one (it may try it on the
+/// new session first, which breaks that session for good), and e2ekit,
+/// after old messages promoted the old state, hears from npm on the new
+/// session (no drops) before it sends again. libsignal-c gets e2ekit's old
+/// messages last, after it accepted the new session, and promotes the old
+/// state as e2ekit does.
 void reinitiate(conversation& c, device& me, peer& p, bool npm) {
     c.run_start();
     c.talk(c.total / 3, false);
 
-    // The peer starts over; e2ekit gets the new session's first messages
-    // before the old ones still in flight, then one more new one.
-    if (npm) c.deliver_all_to_peer();
-    const std::deque<in_flight> old_to_me = std::exchange(c.to_me, {});
+    // The peer starts over.
+    leave_in_flight(c, npm);
+    std::deque<in_flight> old_to_me = std::exchange(c.to_me, {});
+    std::deque<in_flight> old_to_peer = std::exchange(c.to_peer, {});
     peer_initiates(p, me);
     c.has_old_sessions = true;
     for (int i = 0; i < 3; ++i)
         c.send_from_peer();
     c.deliver_all_to_me();
     if (me.record.archived.empty()) throw failure("e2ekit kept no archived state");
-    c.to_me = old_to_me;
+    const std::size_t promoted = me.from_archived;
+    c.to_me = std::move(old_to_me);
     c.deliver_all_to_me();
+    if (me.from_archived == promoted) throw failure("no old message promoted the old state");
+    c.to_peer = std::move(old_to_peer); // libsignal-c only: npm has none left
+    c.deliver_all_to_peer();
     c.send_from_peer();
-    c.deliver_all_to_me();
+    c.deliver_all_to_me(false);
     c.talk(2 * c.total / 3, false);
 
-    // Now e2ekit starts over; the peer gets e2ekit's old messages last.
-    c.deliver_all_to_me();
-    if (npm) c.deliver_all_to_peer();
-    const std::deque<in_flight> old_to_peer = std::exchange(c.to_peer, {});
+    // Now e2ekit starts over.
+    leave_in_flight(c, npm);
+    old_to_me = std::exchange(c.to_me, {});
+    old_to_peer = std::exchange(c.to_peer, {});
     me.initiate(bundle_of(p));
     for (int i = 0; i < 3; ++i)
         c.send_from_me();
     c.deliver_all_to_peer();
-    c.to_peer = old_to_peer;
+    const std::size_t promoted2 = me.from_archived;
+    c.to_me = std::move(old_to_me);
+    c.deliver_all_to_me();
+    if (me.from_archived == promoted2) throw failure("no old message promoted the old state");
+    c.to_peer = std::move(old_to_peer);
     c.deliver_all_to_peer();
+    // The peer answers on the state it holds current; e2ekit follows.
+    c.send_from_peer();
+    c.deliver_all_to_me(false);
     c.send_from_me();
     c.deliver_all_to_peer();
     c.talk(c.total, true);
@@ -424,7 +479,8 @@ int run(const std::string& mode, const std::vector<std::string>& cmd) {
     std::cerr << "signal_v3 " << mode << ": sent " << conv.sent << ", delivered " << conv.delivered
               << ", dropped " << conv.dropped << ", out of order " << conv.out_of_order
               << ", replays refused " << conv.replays << ", archived states "
-              << me.record.archived.size() << "\n";
+              << me.record.archived.size() << ", decrypted by an archived state "
+              << me.from_archived << "\n";
     return 0;
 }
 
