@@ -170,6 +170,37 @@ inline result<sender_key_distribution> parse_sender_key_distribution(bytes_view 
                                    signing};
 }
 
+/// A SenderKeyMessage: 0x33 ‖ protobuf{id, iteration, ciphertext} ‖ the
+/// XEdDSA signature of all before it by `signer`.
+template <random_source R>
+bytes encode_sender_key_message(std::uint32_t key_id, std::uint32_t iteration,
+                                bytes_view ciphertext, const crypto::xeddsa::prepared_key& signer,
+                                R& rng) {
+    const proto::sender_key_message m{key_id, iteration,
+                                      bytes(ciphertext.begin(), ciphertext.end())};
+    const std::size_t n = 1 + codec::protobuf::encoded_size(m);
+    bytes out(n + sender_key_params::signature_size);
+    out[0] = wire::version_byte;
+    codec::protobuf::encode_to(mutable_bytes_view(out).subspan(1, n - 1), m);
+    const auto sig = crypto::xeddsa::sign(signer, bytes_view(out).first(n), rng);
+    std::copy(sig.begin(), sig.end(), out.begin() + static_cast<std::ptrdiff_t>(n));
+    return out;
+}
+
+/// A SenderKeyDistributionMessage: 0x33 ‖ protobuf{id, iteration, chainKey,
+/// signingKey (0x05 ‖ u)}. It holds the chain key, so it is a secret.
+inline secret_bytes encode_sender_key_distribution(const sender_key_distribution& d) {
+    const auto sk = key_encoding::encode(d.signing_key);
+    const auto ck = d.chain_key.view();
+    proto::sender_key_distribution m{d.key_id, d.iteration, bytes(ck.begin(), ck.end()),
+                                     bytes(sk.begin(), sk.end())};
+    secret_bytes out(1 + codec::protobuf::encoded_size(m));
+    out.mutable_view()[0] = wire::version_byte;
+    codec::protobuf::encode_to(out.mutable_view().subspan(1), m);
+    ct::wipe(m.chain_key);
+    return out;
+}
+
 /// A new sender key for this device in one group (libsignal-protocol-c
 /// group_session_builder_create_session): a random 31-bit id, chain key and
 /// signing key pair, at iteration 0.
@@ -191,16 +222,8 @@ sender_key_record create_sender_key(R& rng) {
 inline result<secret_bytes> distribution_message(const sender_key_record& r) {
     if (r.states.empty()) return signal_error::no_session;
     const auto& s = r.states.front();
-    const auto sk = key_encoding::encode(s.signing_public);
-    proto::sender_key_distribution d{
-        s.key_id, s.chain.iteration,
-        bytes(s.chain.chain.view().begin(), s.chain.chain.view().end()),
-        bytes(sk.begin(), sk.end())};
-    secret_bytes out(1 + codec::protobuf::encoded_size(d));
-    out.mutable_view()[0] = wire::version_byte;
-    codec::protobuf::encode_to(out.mutable_view().subspan(1), d);
-    ct::wipe(d.chain_key);
-    return out;
+    return encode_sender_key_distribution(
+        {s.key_id, s.chain.iteration, s.chain.chain.clone(), s.signing_public});
 }
 
 /// A member's record after it read a sender's distribution message: the
@@ -246,15 +269,10 @@ result<group_encrypt_step> group_encrypt(const sender_key_record& r, bytes_view 
     const auto& s = r.states.front();
     E2EKIT_TRY(step, sender_chain::encrypt_step(s.chain));
     const bytes ct = wire::cipher::encrypt(step.keys.cipher_key(), step.keys.iv(), plaintext);
-    proto::sender_key_message m{s.key_id, step.iteration, ct};
-    const std::size_t n = codec::protobuf::encoded_size(m);
-    bytes out(1 + n + sender_key_params::signature_size);
-    out[0] = wire::version_byte;
-    codec::protobuf::encode_to(mutable_bytes_view(out).subspan(1, n), m);
-    const auto sig =
-        s.signer ? crypto::xeddsa::sign(*s.signer, bytes_view(out).first(1 + n), rng)
-                 : crypto::xeddsa::sign(*s.signing_private, bytes_view(out).first(1 + n), rng);
-    std::copy(sig.begin(), sig.end(), out.begin() + static_cast<std::ptrdiff_t>(1 + n));
+    bytes out =
+        s.signer ? encode_sender_key_message(s.key_id, step.iteration, ct, *s.signer, rng)
+                 : encode_sender_key_message(s.key_id, step.iteration, ct,
+                                             crypto::xeddsa::prepared_key(*s.signing_private), rng);
     sender_key_state ns{s.key_id,  std::move(step.next), s.signing_public, std::nullopt, s.signer,
                         s.verifier};
     ns.signing_private.emplace(s.signing_private->view());
@@ -315,15 +333,19 @@ struct state {
     state& operator=(state&&) noexcept = default;
 };
 
+/// The count comes after the states, so that a form cut between two states
+/// is refused rather than read as a record with fewer.
 struct record {
     std::uint32_t format = 0;
     std::string label;
     std::vector<state> states;
+    std::optional<std::uint32_t> count;
     friend constexpr auto describe(codec::tag<record>) {
         using namespace codec;
         return fields(required<1, kind::uint32>("format", &record::format),
                       required<2, kind::string>("label", &record::label),
-                      field<3, kind::repeated<kind::message>>("states", &record::states));
+                      field<3, kind::repeated<kind::message>>("states", &record::states),
+                      field<4, kind::uint32>("count", &record::count));
     }
 };
 
@@ -348,6 +370,7 @@ inline secret_bytes serialize(const sender_key_record& r) {
         }
         w.states.push_back(std::move(ws));
     }
+    w.count = static_cast<std::uint32_t>(w.states.size());
     secret_bytes out(codec::protobuf::encoded_size(w));
     codec::protobuf::encode_to(out.mutable_view(), w);
     return out;
@@ -360,7 +383,13 @@ inline result<sender_key_record> parse_sender_key_record(bytes_view stored) {
     if (!w) return signal_error::bad_record;
     if (w->format != f::format || w->label != sender_key_params::state_label)
         return signal_error::unsupported_record;
-    if (w->states.size() > sender_key_params::max_states) return signal_error::bad_record;
+    if (w->states.size() > sender_key_params::max_states || w->count != w->states.size())
+        return signal_error::bad_record;
+    // Key ids name the states: two states of one id are not a record the
+    // functions above make.
+    for (std::size_t i = 0; i < w->states.size(); ++i)
+        for (std::size_t j = 0; j < i; ++j)
+            if (w->states[i].key_id == w->states[j].key_id) return signal_error::bad_record;
     sender_key_record r;
     for (const auto& ws : w->states) {
         auto chain = sender_chain::from_wire(ws.chain);
