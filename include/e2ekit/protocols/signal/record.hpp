@@ -25,6 +25,7 @@
 #include <e2ekit/ratchet/error.hpp>
 #include <e2ekit/ratchet/pending.hpp>
 
+#include <algorithm>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
