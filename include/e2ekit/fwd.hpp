@@ -1,0 +1,42 @@
+// Forward declarations of e2ekit's protocol aliases (as nlohmann_json's
+// json_fwd.hpp): a header that only names `e2ekit::protocols::signal_v3`
+// includes this, not the protocol. It pulls in the params (constants and
+// the names of their primitives) and the concepts that constrain the
+// templates, not the templates' bodies, the wire codecs or Boost.Hana.
+//
+// Aliases declared: protocols::signal_v3 (full: e2ekit/protocols/signal.hpp).
+#ifndef E2EKIT_FWD_HPP
+#define E2EKIT_FWD_HPP
+
+#include <e2ekit/agreement/concept.hpp>
+#include <e2ekit/protocols/signal/params.hpp>
+#include <e2ekit/ratchet/concept.hpp>
+
+namespace e2ekit {
+
+namespace agreement {
+template <x3dh_params P>
+struct x3dh;
+} // namespace agreement
+
+namespace ratchet {
+template <double_ratchet_params P>
+class double_ratchet;
+} // namespace ratchet
+
+namespace protocols {
+
+template <class Agreement, class Ratchet, class Envelope>
+struct protocol;
+
+namespace signal {
+struct envelope_v3;
+} // namespace signal
+
+using signal_v3 = protocol<agreement::x3dh<signal::x3dh_params>,
+                           ratchet::double_ratchet<signal::ratchet_params>, signal::envelope_v3>;
+
+} // namespace protocols
+} // namespace e2ekit
+
+#endif

@@ -1,0 +1,28 @@
+#include <e2ekit/fwd.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <type_traits>
+
+// Only names, from the forward header: no protocol body is needed here.
+namespace {
+template <class P>
+struct names_of;
+template <class A, class R, class E>
+struct names_of<e2ekit::protocols::protocol<A, R, E>> {
+    using agreement = A;
+    using ratchet = R;
+    using envelope = E;
+};
+using fwd_names = names_of<e2ekit::protocols::signal_v3>;
+} // namespace
+
+// The full header afterwards: its alias must be the same type.
+#include <e2ekit/protocols/signal.hpp>
+
+TEST_CASE("fwd.hpp: declares signal_v3 as the full header defines it", "[protocols][fwd]") {
+    using namespace e2ekit;
+    STATIC_REQUIRE(std::is_same_v<fwd_names::agreement, protocols::signal_v3::agreement_type>);
+    STATIC_REQUIRE(std::is_same_v<fwd_names::ratchet, protocols::signal_v3::ratchet_type>);
+    STATIC_REQUIRE(std::is_same_v<fwd_names::envelope, protocols::signal::envelope_v3>);
+}
