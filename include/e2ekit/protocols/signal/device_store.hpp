@@ -19,7 +19,9 @@
 // |                         |                             | last-resort key is `00ffffff`      |
 // | `signal.sessions`       | escaped name `/` device id  | session record (record.hpp         |
 // |                         |                             | `serialize`)                       |
-// | `signal.identities`     | escaped name `/` device id  | pinned identity (trust/record.hpp) |
+// | `signal.identities`     | escaped name `/` device id  | pinned identity (trust/record.hpp; |
+// |                         |                             | its key in the 33-byte 0x05 form,  |
+// |                         |                             | as libsignal-protocol-c stores it) |
 //
 // Names are escaped as `storage::escape_account` does ('%', '/', NUL), so
 // the '/' before the decimal device id is the last one and every device of
