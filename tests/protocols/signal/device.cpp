@@ -623,6 +623,9 @@ TEST_CASE("signal device: stored key forms are strict", "[protocols][signal][dev
     CHECK_FALSE(sig::layout::device_id_of("a/"));
     CHECK_FALSE(sig::layout::device_id_of("a/1x"));
     CHECK_FALSE(sig::layout::device_id_of("a/99999999999"));
+    CHECK_FALSE(sig::layout::device_id_of("a/012"));
+    CHECK_FALSE(sig::layout::device_id_of("a/+1"));
+    CHECK(sig::layout::device_id_of("a/0") == 0u);
 }
 
 TEST_CASE("signal device: a damaged stored record or identity is a typed error",

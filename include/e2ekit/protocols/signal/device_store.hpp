@@ -141,10 +141,12 @@ inline std::string key_of(const address& a) {
     return prefix_of(a.name) + std::to_string(a.device_id);
 }
 
-/// The device id at the end of such a key.
+/// The device id at the end of such a key, written as `key_of` writes it
+/// (decimal, no leading zero), so one device has one key.
 inline std::optional<std::uint32_t> device_id_of(std::string_view key) {
     const auto slash = key.rfind('/');
     if (slash == std::string_view::npos || slash + 1 == key.size()) return std::nullopt;
+    if (key[slash + 1] == '0' && slash + 2 != key.size()) return std::nullopt;
     std::uint32_t id = 0;
     const char* end = key.data() + key.size();
     const auto r = std::from_chars(key.data() + slash + 1, end, id);
