@@ -164,6 +164,29 @@ TEST_CASE("dimp keys: symmetric keys, short names, IV fallbacks", "[protocols][d
     CHECK(fresh.clone() == fresh);
 }
 
+TEST_CASE("dimp keys: a private key whose parts do not belong together",
+          "[protocols][dimp][keys][vectors]") {
+    E2EKIT_REQUIRE_VECTORS();
+    const auto acc = test::dimp::load("accounts.json");
+    auto key = test::dimp::by(acc.at("metas"), "label", "bob").at("private_key");
+    REQUIRE(dimp::private_key::from_json(key));
+    // One base64 digit of the modulus changed (the second line of the PEM
+    // is inside n): the key still parses as DER, and must be refused.
+    std::string pem = key.at("data");
+    const auto line2 = pem.find('\n') + 1 + 64 + 1;
+    int refused = 0;
+    for (std::size_t i = line2 + 10; i < line2 + 20; ++i) {
+        std::string t = pem;
+        t[i] = t[i] == 'A' ? 'B' : 'A';
+        key["data"] = t;
+        auto k = dimp::private_key::from_json(key);
+        REQUIRE_FALSE(k);
+        CHECK(k.error() == dimp_error::invalid_key);
+        ++refused;
+    }
+    CHECK(refused == 10);
+}
+
 TEST_CASE("dimp keys: bad key maps are refused with typed errors", "[protocols][dimp][keys]") {
     using codec::decode_error;
     CHECK(dimp::public_key::from_json({{"data", "x"}}).error() == decode_error::missing_field);

@@ -4,6 +4,9 @@
 
 #include <tests/support/dimp_vectors.hpp>
 
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <set>
@@ -487,4 +490,147 @@ TEST_CASE("dimp packer: key destinations of the reference's scenario matrix",
     CHECK(d(anyone, everyone) == everyone.str()); // F
     CHECK(d(user, group) == group.str());         // H: split group message
     CHECK(d(anyone, group) == anyone.str());      // K
+}
+
+namespace {
+std::string run(const std::string& cmd) {
+    std::unique_ptr<FILE, int (*)(FILE*)> p(popen(cmd.c_str(), "r"), pclose);
+    if (!p) return {};
+    std::string out;
+    char buf[4096];
+    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p.get())) > 0;)
+        out.append(buf, n);
+    return out;
+}
+
+/// The PEM text of a private key, out of its DIMP key map.
+std::string private_pem(const dimp::private_key& k) {
+    const auto text = k.to_json();
+    return nlohmann::json::parse(as_chars(text.view())).at("data").get<std::string>();
+}
+} // namespace
+
+TEST_CASE("dimp packer: what e2ekit packs opens with python3-cryptography alone",
+          "[protocols][dimp][packer][peer]") {
+    if (run("/usr/bin/python3 -c 'import cryptography' 2>/dev/null && echo yes") != "yes\n") {
+        WARN("skipped: /usr/bin/python3 with python3-cryptography is not available");
+        return;
+    }
+    testing::deterministic_random rng(77);
+    // alice signs with secp256k1 and receives on an RSA visa key; bob signs
+    // and receives with his RSA meta key; carol has an ETH-style ID and an
+    // RSA visa key.
+    const auto alice_key = dimp::private_key::generate_ecc(rng);
+    const auto alice_visa_key = dimp::private_key::generate_rsa(1024);
+    const auto bob_key = dimp::private_key::generate_rsa(1024);
+    const auto carol_key = dimp::private_key::generate_ecc(rng);
+    const auto carol_visa_key = dimp::private_key::generate_rsa(2048);
+    const auto alice_meta = *dimp::meta::generate(dimp::meta_type::mkm, alice_key, "alice");
+    const auto bob_meta = *dimp::meta::generate(dimp::meta_type::mkm, bob_key, "bob");
+    const auto carol_meta = *dimp::meta::generate(dimp::meta_type::eth, carol_key);
+    const auto alice = *alice_meta.generate_id(0);
+    const auto bob = *bob_meta.generate_id(0);
+    const auto carol = *carol_meta.generate_id(0);
+    auto visa = [](const dimp::id& who, const dimp::private_key& signer,
+                   const dimp::private_key* key) {
+        nlohmann::ordered_json props;
+        props["type"] = "visa";
+        props["name"] = who.str();
+        if (key) props["key"] = nlohmann::ordered_json(key->public_key().to_json());
+        return *dimp::document::sign("visa", who, props, signer);
+    };
+    const auto alice_visa = visa(alice, alice_key, &alice_visa_key);
+    const auto bob_visa = visa(bob, bob_key, nullptr);
+    const auto carol_visa = visa(carol, carol_key, &carol_visa_key);
+    const auto group_meta = *dimp::meta::generate(dimp::meta_type::mkm, alice_key, "g");
+    const auto group = *group_meta.generate_id(dimp::entity::group);
+
+    const auto to_alice = *dimp::encryption_key_of(alice_meta, &alice_visa);
+    const auto to_bob = *dimp::encryption_key_of(bob_meta, &bob_visa);
+    const auto to_carol = *dimp::encryption_key_of(carol_meta, &carol_visa);
+    auto text = [](const dimp::id& from, const dimp::id& to, const std::string& words,
+                   std::optional<dimp::id> g = {}) {
+        nlohmann::ordered_json c;
+        c["type"] = "1";
+        c["sn"] = 1234567890;
+        c["time"] = 1714000100.25;
+        if (g) c["group"] = g->str();
+        c["text"] = words;
+        return *dimp::instant_message::create(from, to, 1714000100.5, c);
+    };
+
+    struct sent {
+        dimp::reliable_message msg;
+        const dimp::meta* sender;
+        dimp::id receiver;
+        const dimp::private_key* receiver_key;
+        nlohmann::ordered_json content;
+    };
+    std::vector<sent> cases;
+    auto pack = [&](dimp::instant_message m, const dimp::private_key& signer,
+                    std::vector<dimp::key_recipient> to) {
+        const auto key = m.head().is_broadcast() ? dimp::symmetric_key::plain()
+                                                 : dimp::symmetric_key::generate_aes(rng);
+        auto s = key.is_plain() ? dimp::encrypt_message(m, key, {}, {})
+                                : dimp::encrypt_message(m, key, rng, to);
+        REQUIRE(s);
+        auto r = dimp::sign_message(*s, signer);
+        REQUIRE(r);
+        return std::make_pair(std::move(*r), m.content_map());
+    };
+    {
+        auto [r, c] =
+            pack(text(alice, bob, "Hello, Bob! \xe4\xbd\xa0\xe5\xa5\xbd \xf0\x9f\x98\x80"),
+                 alice_key, {{bob, &to_bob}});
+        cases.push_back({std::move(r), &alice_meta, bob, &bob_key, c});
+    }
+    {
+        auto m = text(bob, carol, "Hi Carol, with my meta and visa");
+        m.attach_meta(bob_meta);
+        m.attach_visa(bob_visa);
+        auto [r, c] = pack(std::move(m), bob_key, {{carol, &to_carol}});
+        cases.push_back({std::move(r), &bob_meta, carol, &carol_visa_key, c});
+    }
+    {
+        auto [r, c] = pack(text(alice, group, "hello group", group), alice_key,
+                           {{alice, &to_alice}, {bob, &to_bob}, {carol, &to_carol}});
+        cases.push_back({*r.split_for(bob), &alice_meta, bob, &bob_key, c});
+        cases.push_back({*r.split_for(carol, true), &alice_meta, carol, &carol_visa_key, c});
+        cases.push_back({std::move(r), &alice_meta, alice, &alice_visa_key, c});
+    }
+    {
+        auto [r, c] = pack(text(bob, dimp::id::anyone(), "to everyone"), bob_key, {});
+        cases.push_back({std::move(r), &bob_meta, dimp::id::anyone(), nullptr, c});
+    }
+
+    const std::filesystem::path dir = E2EKIT_TEST_TMPDIR;
+    std::filesystem::create_directories(dir);
+    const auto file = dir / "dimp_open_peer.jsonl";
+    {
+        std::ofstream out(file, std::ios::trunc);
+        for (const auto& s : cases) {
+            nlohmann::json line = {
+                {"message", nlohmann::json::parse(*s.msg.serialize())},
+                {"sender_key", s.sender->key().to_json().at("data")},
+                {"receiver", s.receiver.without_terminal().str()},
+                {"receiver_key", s.receiver_key ? private_pem(*s.receiver_key) : ""}};
+            out << line.dump() << "\n";
+        }
+    }
+    const std::string out =
+        run("/usr/bin/python3 " E2EKIT_SOURCE_DIR "/tests/protocols/dimp/peers/dimp_open_peer.py " +
+            file.string() + " 2>&1");
+    std::size_t start = 0, n = 0;
+    for (const auto& s : cases) {
+        const auto end = out.find('\n', start);
+        REQUIRE(end != std::string::npos);
+        const auto r = nlohmann::json::parse(out.substr(start, end - start));
+        start = end + 1;
+        INFO(out);
+        REQUIRE(r.at("ok").get<bool>());
+        CHECK(r.at("content") == nlohmann::json(s.content));
+        ++n;
+    }
+    CHECK(n == 6);
+    std::filesystem::remove(file);
 }

@@ -45,6 +45,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -367,7 +368,23 @@ inline result<private_key> private_key::from_json(const nlohmann::json& key) {
     if (alg == key_algorithm::rsa) {
         auto k = crypto::rsa_private_key::from_pem(data);
         if (!k) return detail::key_error(k.error());
-        return private_key(std::move(*k));
+        private_key out(std::move(*k));
+        // A stored key whose parts do not belong together (found by
+        // fuzz/dimp_meta_document: n changed, p, q, d kept) parses, then
+        // signs what its own public key refuses. A pairwise test, as FIPS
+        // 140 asks of new key pairs, refuses it here.
+        // crypto::rsa_private_key takes such keys and its signer throws
+        // when OpenSSL refuses one (EVP_PKEY_sign failing is an environment
+        // failure there); here that is bad input, and nothing escapes.
+        static constexpr std::string_view probe = "e2ekit dimp pairwise consistency";
+        try {
+            auto sig = out.sign(as_bytes(probe));
+            if (!sig || !out.public_key().verify(as_bytes(probe), *sig))
+                return dimp_error::invalid_key;
+        } catch (const std::runtime_error&) {
+            return dimp_error::invalid_key;
+        }
+        return out;
     }
     if (alg != key_algorithm::ecc) return dimp_error::unsupported_algorithm;
     if (data.size() == 64) {
