@@ -314,6 +314,13 @@ public:
 
     bytes_view signature() const noexcept { return signature_; }
 
+    /// The secure message this one signs (the map without `signature`).
+    secure_message unsigned_part() const {
+        secure_message s = *this;
+        s.map_.erase("signature");
+        return s;
+    }
+
     /// The copy a group message becomes for one member (sdk-py's split):
     /// `receiver` set to the member, `group` to the group, and only the
     /// member's entry kept, in `keys` (current form) or as the singular

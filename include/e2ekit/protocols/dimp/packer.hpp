@@ -131,11 +131,7 @@ inline result<reliable_message> sign_message(const secure_message& msg, const pr
 inline result<secure_message> verify_message(const reliable_message& msg,
                                              std::span<const public_key* const> sender_keys) {
     for (const public_key* k : sender_keys)
-        if (k && k->verify(msg.data(), msg.signature())) {
-            message_map m = msg.to_json();
-            m.erase("signature");
-            return secure_message::parse(m);
-        }
+        if (k && k->verify(msg.data(), msg.signature())) return msg.unsigned_part();
     return dimp_error::authentication_failed;
 }
 
@@ -218,10 +214,12 @@ inline result<opened_message> decrypt_message(const secure_message& msg, const i
     if (!body) return dimp_error::authentication_failed;
     auto parsed = codec::json::parse(as_chars(body->view()));
     if (!parsed || !parsed->is_object()) return dimp_error::authentication_failed;
-    message_map m = msg.to_json();
-    m.erase("key");
-    m.erase("keys");
-    m.erase("data");
+    // The envelope and what rides along, without the encrypted parts
+    // (copied member by member: a group message's `keys` can be large).
+    message_map m = message_map::object();
+    const message_map& in = msg.to_json();
+    for (auto it = in.begin(); it != in.end(); ++it)
+        if (it.key() != "key" && it.key() != "keys" && it.key() != "data") m[it.key()] = *it;
     m["content"] = message_map(*parsed);
     auto out = instant_message::parse(m);
     if (!out) {
