@@ -4,6 +4,8 @@
 
 #include <e2ekit/protocols/signal/params.hpp>
 
+#include <vector>
+
 #include "../support/laws/ratchet.hpp"
 #include "../support/ratchet_archetype.hpp"
 
@@ -76,10 +78,100 @@ TEST_CASE("double_ratchet: parse refuses other params and broken invariants",
     auto m0 = s.send(s.a);
     s.receive(s.b, s.send(s.a));
     REQUIRE(s.b.receivers.back().skipped.size() == 1);
-    s.b.receivers.back().skipped.back().index = 5;
+    s.b.receivers.edit().back().skipped.edit().back().index = 5;
     auto bad = signal_dr::serialize(s.b);
     auto b = signal_dr::parse(bad.view());
     REQUIRE_FALSE(b);
     CHECK(b.error() == ratchet::ratchet_error::bad_state);
     (void)m0;
+}
+
+namespace {
+struct item {
+    int v = 0;
+    item clone() const { return {v}; }
+};
+std::vector<int> values(const ratchet::shared_vector<item>& s) {
+    std::vector<int> out;
+    for (const auto& i : s)
+        out.push_back(i.v);
+    return out;
+}
+} // namespace
+
+TEST_CASE("shared_vector: copies share until one changes", "[ratchet][double_ratchet]") {
+    ratchet::shared_vector<item> a;
+    CHECK(a.empty());
+    CHECK(a.begin() == a.end());
+    for (int i = 0; i < 5; ++i)
+        a.push_back({i});
+    auto b = a;
+    REQUIRE(b.shares(a));
+    b.push_back({5});
+    CHECK_FALSE(b.shares(a));
+    CHECK(values(a) == std::vector<int>{0, 1, 2, 3, 4});
+    CHECK(values(b) == std::vector<int>{0, 1, 2, 3, 4, 5});
+
+    auto c = a;
+    c.erase_at(2);
+    CHECK(values(c) == std::vector<int>{0, 1, 3, 4});
+    auto d = a;
+    d.erase_front(3);
+    CHECK(values(d) == std::vector<int>{3, 4});
+    auto e = a;
+    e.edit()[0].v = 9;
+    CHECK(values(e) == std::vector<int>{9, 1, 2, 3, 4});
+    CHECK(values(a) == std::vector<int>{0, 1, 2, 3, 4});
+
+    // Alone, a vector changes in place.
+    auto& before = a.edit();
+    a.erase_at(0);
+    a.erase_front(1);
+    CHECK(&a.edit() == &before);
+    CHECK(values(a) == std::vector<int>{2, 3, 4});
+    a.erase_front(7);
+    CHECK(a.empty());
+}
+
+TEST_CASE("double_ratchet: a step copies only what it changes", "[ratchet][double_ratchet]") {
+    // b receives on two of a's chains, with skipped keys on both.
+    test::laws::ratchet_pair<signal_params> t(25);
+    using dr = signal_dr;
+    std::vector<dr::encrypted> held;
+    held.push_back(t.send(t.a));
+    t.receive(t.b, t.send(t.a));
+    t.receive(t.a, t.send(t.b));
+    held.push_back(t.send(t.a));
+    t.receive(t.b, t.send(t.a));
+    REQUIRE(t.b.receivers.size() == 2);
+    REQUIRE(t.b.receivers[0].skipped.size() == 1);
+    REQUIRE(t.b.receivers[1].skipped.size() == 1);
+    const bytes before = t.stored(t.b);
+
+    auto e = dr::encrypt_step(t.b, t.rng);
+    REQUIRE(e);
+    CHECK(e->next.receivers.shares(t.b.receivers));
+
+    // A message on the newest chain: the older chain's keys stay shared.
+    auto d = dr::decrypt_step(t.b, held[1].hdr);
+    REQUIRE(d);
+    CHECK(d->keys == held[1].keys);
+    CHECK_FALSE(d->next.receivers.shares(t.b.receivers));
+    CHECK(d->next.receivers[0].skipped.shares(t.b.receivers[0].skipped));
+    CHECK(d->next.receivers[1].skipped.empty());
+    CHECK(t.b.receivers[1].skipped.size() == 1);
+
+    // A message on the older chain: the newest chain's keys stay shared.
+    auto o = dr::decrypt_step(t.b, held[0].hdr);
+    REQUIRE(o);
+    CHECK(o->keys == held[0].keys);
+    CHECK(o->next.receivers[1].skipped.shares(t.b.receivers[1].skipped));
+    CHECK(o->next.receivers[0].skipped.empty());
+
+    // Changing a clone leaves the original as it was.
+    auto c = t.b.clone();
+    c.receivers.edit()[1].skipped.edit().clear();
+    CHECK(c.receivers[1].skipped.empty());
+    CHECK(t.stored(t.b) == before);
+    CHECK(t.b == dr::parse(before).value());
 }

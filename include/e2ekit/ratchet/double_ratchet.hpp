@@ -22,6 +22,14 @@
 // dropped); a message may skip at most `limits.max_skip` keys; at most
 // `limits.max_receiver_chains` receiver chains are kept. A counter behind
 // its chain whose key is not stored is `duplicate_message`.
+//
+// A step copies only what it changes. The receiver chains and each chain's
+// skipped keys are `shared_vector`s: the state a step returns shares them
+// with the state it was given until it changes one, and then copies that
+// one alone. An encrypt shares every receiver chain; a decrypt copies the
+// chain list (a few keys) and the skipped keys of the chain it uses, never
+// those of the other chains (Signal keeps up to 5 x 2000 expanded keys,
+// 800 kB, which a whole-state copy would move on every message).
 #ifndef E2EKIT_RATCHET_DOUBLE_RATCHET_HPP
 #define E2EKIT_RATCHET_DOUBLE_RATCHET_HPP
 
@@ -35,11 +43,89 @@
 #include <e2ekit/ratchet/error.hpp>
 #include <e2ekit/ratchet/keys.hpp>
 
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
 
 namespace e2ekit::ratchet {
+
+/// A vector that states made one from another share, read-only, until one
+/// of them changes it; that one then changes a copy of its own (elements
+/// copied with `clone()`). Reading is through the const members; changing,
+/// through the members below them or `edit()`. A reference they give is
+/// good until this vector is next copied: never keep one across a copy.
+/// Sharing is thread-safe as `std::shared_ptr` is: states in different
+/// threads may share; one state is not changed from two threads.
+template <class T>
+class shared_vector {
+public:
+    using value_type = T;
+    using const_iterator = typename std::vector<T>::const_iterator;
+
+    shared_vector() noexcept = default;
+    explicit shared_vector(std::vector<T> items) {
+        if (!items.empty()) p_ = std::make_shared<std::vector<T>>(std::move(items));
+    }
+
+    std::size_t size() const noexcept { return p_ ? p_->size() : 0; }
+    bool empty() const noexcept { return size() == 0; }
+    const_iterator begin() const noexcept { return items().begin(); }
+    const_iterator end() const noexcept { return items().end(); }
+    const T& front() const noexcept { return items().front(); }
+    const T& back() const noexcept { return items().back(); }
+    const T& operator[](std::size_t i) const noexcept { return items()[i]; }
+
+    /// Whether both hold the same elements, not merely equal ones.
+    bool shares(const shared_vector& o) const noexcept { return p_ == o.p_; }
+
+    /// The elements, to change; copied first when shared.
+    std::vector<T>& edit() {
+        if (!p_)
+            p_ = std::make_shared<std::vector<T>>();
+        else if (p_.use_count() > 1)
+            p_ = std::make_shared<std::vector<T>>(copy(0, p_->size(), none_skipped));
+        return *p_;
+    }
+    void reserve(std::size_t n) { edit().reserve(n); }
+    void push_back(T&& v) { edit().push_back(std::move(v)); }
+    void clear() noexcept { p_.reset(); }
+    /// Removes element `i`; a shared vector is copied once, without it.
+    void erase_at(std::size_t i) {
+        if (p_.use_count() > 1)
+            p_ = std::make_shared<std::vector<T>>(copy(0, p_->size(), i));
+        else
+            p_->erase(p_->begin() + static_cast<std::ptrdiff_t>(i));
+    }
+    /// Removes the first `n`; a shared vector is copied once, without them.
+    void erase_front(std::size_t n) {
+        if (n == 0) return;
+        if (n >= size())
+            clear();
+        else if (p_.use_count() > 1)
+            p_ = std::make_shared<std::vector<T>>(copy(n, p_->size(), none_skipped));
+        else
+            p_->erase(p_->begin(), p_->begin() + static_cast<std::ptrdiff_t>(n));
+    }
+
+private:
+    static constexpr std::size_t none_skipped = static_cast<std::size_t>(-1);
+
+    std::vector<T> copy(std::size_t first, std::size_t last, std::size_t skip) const {
+        std::vector<T> out;
+        out.reserve(last - first - (skip >= first && skip < last ? 1 : 0));
+        for (std::size_t i = first; i < last; ++i)
+            if (i != skip) out.push_back((*p_)[i].clone());
+        return out;
+    }
+    const std::vector<T>& items() const noexcept {
+        static const std::vector<T> none;
+        return p_ ? *p_ : none;
+    }
+
+    std::shared_ptr<std::vector<T>> p_;
+};
 
 template <double_ratchet_params P>
 class double_ratchet {
@@ -54,13 +140,16 @@ public:
     struct skipped_key {
         std::uint32_t index = 0;
         message_keys keys;
+        skipped_key clone() const { return {index, keys.clone()}; }
     };
 
     struct receiver_chain {
-        public_key ratchet_key{};         ///< the peer's, as in the header
-        chain_key key;                    ///< for message `index`
-        std::uint32_t index = 0;          ///< the next counter to derive
-        std::vector<skipped_key> skipped; ///< ascending index, oldest first
+        public_key ratchet_key{};           ///< the peer's, as in the header
+        chain_key key;                      ///< for message `index`
+        std::uint32_t index = 0;            ///< the next counter to derive
+        shared_vector<skipped_key> skipped; ///< ascending index, oldest first
+        /// A copy that shares the skipped keys.
+        receiver_chain clone() const { return {ratchet_key, key.clone(), index, skipped}; }
     };
 
     struct sending_chain {
@@ -76,9 +165,11 @@ public:
         /// The chain on `ratchet_key`; absent when the next send must turn
         /// the DH ratchet first.
         std::optional<sending_chain> sending;
-        std::uint32_t previous_counter = 0;    ///< PN for the headers to come
-        std::vector<receiver_chain> receivers; ///< oldest first; back() is the newest
+        std::uint32_t previous_counter = 0;      ///< PN for the headers to come
+        shared_vector<receiver_chain> receivers; ///< oldest first; back() is the newest
 
+        /// A copy; it shares the receiver chains and skipped keys (see
+        /// shared_vector) until either state changes them.
         state clone() const;
         /// Structural equality, constant time in the secrets.
         friend bool operator==(const state& a, const state& b) noexcept { return equal(a, b); }

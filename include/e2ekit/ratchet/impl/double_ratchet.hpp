@@ -110,14 +110,7 @@ auto double_ratchet<P>::state::clone() const -> state {
     if (ratchet_key) s.ratchet_key = key_pair{ratchet_key->priv.clone(), ratchet_key->pub};
     if (sending) s.sending = sending_chain{sending->key.clone(), sending->index};
     s.previous_counter = previous_counter;
-    s.receivers.reserve(receivers.size());
-    for (const auto& r : receivers) {
-        receiver_chain c{r.ratchet_key, r.key.clone(), r.index, {}};
-        c.skipped.reserve(r.skipped.size());
-        for (const auto& k : r.skipped)
-            c.skipped.push_back({k.index, k.keys.clone()});
-        s.receivers.push_back(std::move(c));
-    }
+    s.receivers = receivers;
     return s;
 }
 
@@ -133,14 +126,15 @@ bool double_ratchet<P>::state::equal(const state& a, const state& b) noexcept {
             a.ratchet_key->priv == b.ratchet_key->priv && a.ratchet_key->pub == b.ratchet_key->pub;
     if (a.sending)
         same = same && a.sending->key == b.sending->key && a.sending->index == b.sending->index;
+    if (a.receivers.shares(b.receivers)) return same;
     for (std::size_t i = 0; same && i < a.receivers.size(); ++i) {
         const auto& x = a.receivers[i];
         const auto& y = b.receivers[i];
         same = x.ratchet_key == y.ratchet_key && x.key == y.key && x.index == y.index &&
                x.skipped.size() == y.skipped.size();
+        if (x.skipped.shares(y.skipped)) continue;
         for (std::size_t j = 0; same && j < x.skipped.size(); ++j)
             same = x.skipped[j].index == y.skipped[j].index &&
-                   x.skipped[j].keys.view().size() == y.skipped[j].keys.view().size() &&
                    ct::equal(x.skipped[j].keys.view(), y.skipped[j].keys.view());
     }
     return same;
@@ -210,6 +204,7 @@ auto double_ratchet<P>::decrypt_step(const state& s, const header& h) -> result<
     if (h.counter == std::numeric_limits<std::uint32_t>::max())
         return ratchet_error::chain_exhausted;
 
+    // The next state shares what this step leaves alone (shared_vector).
     state next = s.clone();
     std::size_t at = static_cast<std::size_t>(known - s.receivers.begin());
     if (known == s.receivers.end()) {
@@ -226,34 +221,44 @@ auto double_ratchet<P>::decrypt_step(const state& s, const header& h) -> result<
         }
         next.previous_counter = pn;
         next.sending.reset();
+        // The oldest chains go before the list is copied, not after.
+        if (next.receivers.size() >= lim.max_receiver_chains)
+            next.receivers.erase_front(next.receivers.size() + 1 - lim.max_receiver_chains);
         next.receivers.push_back(receiver_chain{h.ratchet_key, std::move(rs.chain), 0, {}});
-        if (next.receivers.size() > lim.max_receiver_chains)
-            next.receivers.erase(next.receivers.begin(),
-                                 next.receivers.end() -
-                                     static_cast<std::ptrdiff_t>(lim.max_receiver_chains));
         at = next.receivers.size() - 1;
     }
-    receiver_chain& chain = next.receivers[at];
+    receiver_chain& chain = next.receivers.edit()[at];
 
     if (h.counter < chain.index) {
         // A skipped key: used once, then gone from the next state.
-        const auto hit = std::find_if(chain.skipped.begin(), chain.skipped.end(),
-                                      [&](const auto& k) { return k.index == h.counter; });
-        message_keys keys = std::move(hit->keys);
-        chain.skipped.erase(hit);
+        std::size_t i = 0;
+        while (chain.skipped[i].index != h.counter)
+            ++i;
+        message_keys keys = chain.skipped[i].keys.clone();
+        chain.skipped.erase_at(i);
         return decrypted{std::move(keys), std::move(next)};
     }
-    // §3.5 SkipMessageKeys, bounded per chain as libsignal-protocol-c bounds it.
-    while (chain.index < h.counter) {
-        chain_step cs = P::chain_kdf::step(chain.key);
-        chain.skipped.push_back({chain.index, message_keys::derive(cs.message)});
-        chain.key = std::move(cs.next);
-        ++chain.index;
+    // §3.5 SkipMessageKeys, bounded per chain as libsignal-protocol-c bounds
+    // it: of the stored keys and the `gap` new ones, the newest
+    // max_skipped_keys_per_chain stay, so older ones are neither copied nor
+    // derived.
+    const std::size_t gap = h.counter - chain.index;
+    if (gap > 0) {
+        const std::size_t keep_new = std::min(gap, lim.max_skipped_keys_per_chain);
+        const std::size_t keep_old =
+            std::min(chain.skipped.size(), lim.max_skipped_keys_per_chain - keep_new);
+        chain.skipped.erase_front(chain.skipped.size() - keep_old);
+        auto& stored = chain.skipped.edit();
+        stored.reserve(keep_old + keep_new);
+        const std::uint32_t first_kept = h.counter - static_cast<std::uint32_t>(keep_new);
+        while (chain.index < h.counter) {
+            chain_step cs = P::chain_kdf::step(chain.key);
+            if (chain.index >= first_kept)
+                stored.push_back({chain.index, message_keys::derive(cs.message)});
+            chain.key = std::move(cs.next);
+            ++chain.index;
+        }
     }
-    if (chain.skipped.size() > lim.max_skipped_keys_per_chain)
-        chain.skipped.erase(chain.skipped.begin(),
-                            chain.skipped.end() -
-                                static_cast<std::ptrdiff_t>(lim.max_skipped_keys_per_chain));
     chain_step cs = P::chain_kdf::step(chain.key);
     chain.key = std::move(cs.next);
     ++chain.index;
@@ -323,14 +328,17 @@ auto double_ratchet<P>::parse(bytes_view stored) -> result<state> {
         s.ratchet_key = key_pair{typename dh::private_key(*w.ratchet_private), *w.ratchet_public};
     if (w.sending) s.sending = sending_chain{chain_key(w.sending->chain_key), w.sending->index};
     s.previous_counter = w.previous_counter;
-    s.receivers.reserve(w.receivers.size());
+    std::vector<receiver_chain> receivers;
+    receivers.reserve(w.receivers.size());
     for (const auto& r : w.receivers) {
-        receiver_chain c{r.ratchet_key, chain_key(r.chain_key), r.index, {}};
-        c.skipped.reserve(r.skipped.size());
+        std::vector<skipped_key> skipped;
+        skipped.reserve(r.skipped.size());
         for (const auto& k : r.skipped)
-            c.skipped.push_back({k.index, message_keys(fixed_view<message_keys::size>(k.keys))});
-        s.receivers.push_back(std::move(c));
+            skipped.push_back({k.index, message_keys(fixed_view<message_keys::size>(k.keys))});
+        receivers.push_back({r.ratchet_key, chain_key(r.chain_key), r.index,
+                             shared_vector<skipped_key>(std::move(skipped))});
     }
+    s.receivers = shared_vector<receiver_chain>(std::move(receivers));
     return s;
 }
 
