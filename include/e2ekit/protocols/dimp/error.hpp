@@ -24,6 +24,8 @@ enum class dimp_error {
     no_key,                ///< no `keys` entry for this receiver and no cached key
     authentication_failed, ///< signature, fingerprint, key or content decryption failed
     too_large,             ///< an ID, address or field beyond its bound
+    unknown_entity,        ///< no meta (or no members, no private key) for this ID
+    outdated,              ///< a document no newer than the one already held
 };
 E2EKIT_ERROR_ENUM(dimp_error)
 
@@ -50,6 +52,8 @@ struct e2ekit::error_enum_traits<e2ekit::protocols::dimp::dimp_error> {
         case E::no_key: return "no message key";
         case E::authentication_failed: return "authentication failed";
         case E::too_large: return "value too large";
+        case E::unknown_entity: return "unknown entity";
+        case E::outdated: return "document not newer than the one held";
         }
         return "unknown dimp error";
     }
@@ -68,6 +72,8 @@ struct e2ekit::error_enum_traits<e2ekit::protocols::dimp::dimp_error> {
         case E::authentication_failed: return condition::authentication_failed;
         case E::no_key: return condition::not_found;
         case E::too_large: return condition::limit_exceeded;
+        case E::unknown_entity: return condition::not_found;
+        case E::outdated: return condition::conflict;
         }
         return condition::malformed_input;
     }

@@ -159,18 +159,6 @@ struct opened_message {
 
 namespace detail {
 
-/// Overwrites every string in a parsed key map before it is freed (the
-/// message key passed through it as base64).
-inline void wipe_strings(nlohmann::json& j) noexcept {
-    if (j.is_string()) {
-        auto& s = j.get_ref<std::string&>();
-        ct::wipe(s.data(), s.size());
-    } else if (j.is_structured()) {
-        for (auto& e : j)
-            wipe_strings(e);
-    }
-}
-
 inline result<symmetric_key> message_key_from(const secret_bytes& text) {
     auto j = codec::json::parse(as_chars(text.view()), {4096, 4});
     if (!j) return dimp_error::authentication_failed;

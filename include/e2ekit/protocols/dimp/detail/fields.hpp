@@ -8,6 +8,7 @@
 
 #include <e2ekit/codec/error.hpp>
 #include <e2ekit/codec/json.hpp>
+#include <e2ekit/core/ct.hpp>
 #include <e2ekit/core/result.hpp>
 
 #include <nlohmann/json.hpp>
@@ -94,6 +95,18 @@ inline result<std::optional<double>> time_field(const nlohmann::json& obj, std::
     const double t = m->get<double>();
     if (!(t >= 0)) return codec::decode_error::out_of_range;
     return std::optional<double>(t);
+}
+
+/// Overwrites every string in a parsed map before it is freed, for maps a
+/// key passed through as text (base64, hex or PEM).
+inline void wipe_strings(nlohmann::json& j) noexcept {
+    if (j.is_string()) {
+        auto& s = j.get_ref<std::string&>();
+        ct::wipe(s.data(), s.size());
+    } else if (j.is_structured()) {
+        for (auto& e : j)
+            wipe_strings(e);
+    }
 }
 
 } // namespace e2ekit::protocols::dimp::detail

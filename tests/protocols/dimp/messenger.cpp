@@ -1,0 +1,207 @@
+#include <e2ekit/protocols/dimp/messenger.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <e2ekit/storage/memory_store.hpp>
+#include <tests/support/dimp_vectors.hpp>
+
+#include <string>
+
+using namespace e2ekit;
+namespace dimp = e2ekit::protocols::dimp;
+using dimp::dimp_error;
+namespace tv = e2ekit::test::dimp;
+
+namespace {
+
+/// A memory store whose commits can be made to fail, to see that nothing
+/// comes out of a step whose state was not committed.
+struct flaky_store {
+    using store_concept = storage::store_tag;
+    storage::memory_store inner;
+    bool fail = false;
+    result<secret_bytes> get(std::string_view ns, std::string_view key) const {
+        return inner.get(ns, key);
+    }
+    result<bool> contains(std::string_view ns, std::string_view key) const {
+        return inner.contains(ns, key);
+    }
+    result<std::vector<std::string>> list(std::string_view ns, std::string_view prefix) const {
+        return inner.list(ns, prefix);
+    }
+    result<void> commit(const storage::batch& b) {
+        if (fail) return storage::storage_error::io_error;
+        return inner.commit(b);
+    }
+};
+static_assert(storage::store<flaky_store>);
+
+dimp::id first_id(const nlohmann::json& m) {
+    return dimp::id::parse(m.at("ids")[0].at("id").get<std::string>()).value();
+}
+
+/// bob's device: the vectors' accounts, documents and group, and his key.
+template <class Store>
+void provision_bob(Store& store) {
+    const auto acc = tv::load("accounts.json");
+    const auto docs = tv::load("documents.json");
+    dimp::barrack<Store> b(store);
+    for (const char* label : {"alice", "bob", "carol", "group_founded_by_alice"}) {
+        const auto& m = tv::by(acc.at("metas"), "label", label);
+        REQUIRE(b.save_meta(first_id(m), dimp::meta::parse(m.at("meta")).value()));
+    }
+    for (const auto& d : docs.at("documents"))
+        REQUIRE(b.save_document(dimp::document::parse(d.at("document")).value()));
+    const auto& bob = tv::by(acc.at("metas"), "label", "bob");
+    REQUIRE(b.save_private_key(first_id(bob), dimp::key_role::meta,
+                               dimp::private_key::from_json(bob.at("private_key")).value()));
+}
+
+} // namespace
+
+TEST_CASE("dimp messenger: bob reads every vector message addressed to him",
+          "[protocols][dimp][messenger][vectors]") {
+    E2EKIT_REQUIRE_VECTORS();
+    storage::memory_store store;
+    provision_bob(store);
+    const auto bob = *dimp::id::parse("bob@1ETT42cxoYAhbuMB3ZfTpC4f924M6HqYhJ");
+    dimp::messenger<storage::memory_store, testing::deterministic_random> m(
+        store, bob, testing::deterministic_random(1));
+    const auto messages = tv::load_ordered("messages.json");
+    const auto group = tv::load_ordered("group.json");
+    auto read = [&](const nlohmann::ordered_json& wire) {
+        return m.unpack_text(*codec::json::python_dumps(wire));
+    };
+    int n = 0;
+    auto expect = [&](const nlohmann::ordered_json& wire, const nlohmann::ordered_json& content) {
+        auto got = read(wire);
+        REQUIRE(got);
+        CHECK(nlohmann::json(got->content_map()) == nlohmann::json(content));
+        ++n;
+    };
+    for (const auto& p : messages.at("pipelines")) {
+        INFO(p.at("label").get<std::string>());
+        const auto& content = p.at("instant_message").at("content");
+        if (p.at("receiver") == bob.str() || p.at("receiver") == "anyone@anywhere") {
+            expect(p.at("reliable_message"), content);
+            if (p.contains("reliable_message_without_keys"))
+                expect(p.at("reliable_message_without_keys"), content); // the cached key
+        } else {
+            CHECK(read(p.at("reliable_message")).error() == dimp_error::no_key);
+        }
+    }
+    expect(group.at("group_message").at("reliable_message"),
+           group.at("group_message").at("instant_message").at("content"));
+    for (const auto& s : group.at("split"))
+        if (s.at("member") == bob.str()) {
+            expect(s.at("split_message"),
+                   group.at("group_message").at("instant_message").at("content"));
+            expect(s.at("split_message_legacy_key_field"),
+                   group.at("group_message").at("instant_message").at("content"));
+        }
+    for (const auto& p : group.at("hidden_group_messages"))
+        if (p.at("receiver") == bob.str()) {
+            auto got = read(p.at("reliable_message"));
+            REQUIRE(got);
+            CHECK(got->body().group()->str() == group.at("group_id").get<std::string>());
+            ++n;
+        }
+    CHECK(n == 9);
+    // The keys bob learnt, by direction: alice -> bob, alice -> group.
+    const auto alice = *dimp::id::parse("alice@17K4BBPXutyU3XGHJUzsWsESkzA6uZoiWZ");
+    const auto gid = *dimp::id::parse(group.at("group_id").get<std::string>());
+    CHECK(m.cipher_keys().get(alice, bob)->has_value());
+    CHECK(m.cipher_keys().get(alice, gid)->has_value());
+}
+
+TEST_CASE("dimp messenger: two fresh users; meta and visa learnt from a message; commits first",
+          "[protocols][dimp][messenger]") {
+    testing::deterministic_random rng(21);
+    // Alice: secp256k1 meta key, RSA visa key. Bob: RSA meta key, no visa key.
+    auto alice_key = dimp::private_key::generate_ecc(rng);
+    auto alice_visa_key = dimp::private_key::generate_rsa(1024);
+    auto bob_key = dimp::private_key::generate_rsa(1024);
+    auto alice_meta = *dimp::meta::generate(dimp::meta_type::mkm, alice_key, "alice");
+    auto bob_meta = *dimp::meta::generate(dimp::meta_type::mkm, bob_key, "bob");
+    const auto alice = *alice_meta.generate_id(0), bob = *bob_meta.generate_id(0);
+    nlohmann::ordered_json props;
+    props["type"] = "visa";
+    props["key"] = nlohmann::ordered_json(alice_visa_key.public_key().to_json());
+    props["time"] = 1714000000.0;
+    auto alice_visa = *dimp::document::sign("visa", alice, props, alice_key);
+
+    storage::memory_store alice_store;
+    flaky_store bob_store;
+    {
+        dimp::barrack<storage::memory_store> a(alice_store);
+        REQUIRE(a.save_meta(alice, alice_meta));
+        REQUIRE(a.save_document(alice_visa));
+        REQUIRE(a.save_private_key(alice, dimp::key_role::meta, alice_key));
+        REQUIRE(a.save_private_key(alice, dimp::key_role::visa, alice_visa_key));
+        REQUIRE(a.save_meta(bob, bob_meta));
+        dimp::barrack<flaky_store> b(bob_store);
+        REQUIRE(b.save_meta(bob, bob_meta));
+        REQUIRE(b.save_private_key(bob, dimp::key_role::meta, bob_key));
+    }
+    dimp::messenger<storage::memory_store, testing::deterministic_random> am(
+        alice_store, alice, testing::deterministic_random(2));
+    dimp::messenger<flaky_store, testing::deterministic_random> bm(
+        bob_store, bob, testing::deterministic_random(3));
+
+    auto say = [](const dimp::id& from, const dimp::id& to, const std::string& words) {
+        nlohmann::ordered_json c;
+        c["type"] = "1";
+        c["sn"] = 1;
+        c["time"] = 1714000001.0;
+        c["text"] = words;
+        return *dimp::instant_message::create(from, to, 1714000001.0, c);
+    };
+    // Bob does not know alice: a bare message is refused...
+    auto first = am.pack(say(alice, bob, "hi bob"));
+    REQUIRE(first);
+    CHECK(bm.unpack(*first).error() == dimp_error::unknown_entity);
+    // ... one with her meta and visa is read, and they are kept. A failed
+    // commit gives no message and keeps nothing.
+    auto intro = say(alice, bob, "hi bob, here is who I am");
+    intro.attach_meta(alice_meta);
+    intro.attach_visa(alice_visa);
+    auto second = am.pack(intro);
+    REQUIRE(second);
+    bob_store.fail = true;
+    CHECK(bm.unpack(*second).error() == storage::storage_error::io_error);
+    CHECK_FALSE(bm.entities().meta_of(alice)->has_value());
+    bob_store.fail = false;
+    auto got = bm.unpack(*second);
+    REQUIRE(got);
+    CHECK(got->content_map().at("text") == "hi bob, here is who I am");
+    CHECK(bm.entities().meta_of(alice)->has_value());
+    CHECK(bm.entities().visa_of(alice)->has_value());
+    CHECK(bm.unpack(*first));
+    // Bob answers: encrypted to alice's visa key; she reads it. The same
+    // key is reused for the next message in that direction.
+    auto answer = bm.pack(say(bob, alice, "hello alice"));
+    REQUIRE(answer);
+    auto read = am.unpack(*answer);
+    REQUIRE(read);
+    CHECK(read->content_map().at("text") == "hello alice");
+    auto again = bm.pack(say(bob, alice, "again"));
+    REQUIRE(again);
+    CHECK(*bm.cipher_keys().get(bob, alice).value() == *am.cipher_keys().get(bob, alice).value());
+    CHECK(am.unpack(*again));
+    // Forged: another sender's name on alice's message.
+    auto j = second->to_json();
+    j["sender"] = bob.str();
+    CHECK(bm.unpack(dimp::reliable_message::parse(j).value()).error() ==
+          dimp_error::authentication_failed);
+    // Not mine to pack.
+    CHECK(am.pack(say(bob, alice, "x")).error() == dimp_error::invalid_message);
+    // A group: bob packs to the members alice knows of.
+    const auto group_meta = *dimp::meta::generate(dimp::meta_type::mkm, bob_key, "team");
+    const auto group = *group_meta.generate_id(dimp::entity::group);
+    CHECK(bm.pack(say(bob, group, "team")).error() == dimp_error::unknown_entity);
+    REQUIRE(bm.entities().save_members(group, {alice, bob}));
+    auto to_group = bm.pack(say(bob, group, "team"));
+    REQUIRE(to_group);
+    CHECK(am.unpack(*to_group)->content_map().at("text") == "team");
+    CHECK(am.unpack(*to_group->split_for(alice, true))->content_map().at("text") == "team");
+}
