@@ -5,7 +5,9 @@
 #include <e2ekit/storage/memory_store.hpp>
 #include <tests/support/dimp_vectors.hpp>
 
+#include <map>
 #include <string>
+#include <system_error>
 
 using namespace e2ekit;
 namespace dimp = e2ekit::protocols::dimp;
@@ -204,4 +206,107 @@ TEST_CASE("dimp messenger: two fresh users; meta and visa learnt from a message;
     REQUIRE(to_group);
     CHECK(am.unpack(*to_group)->content_map().at("text") == "team");
     CHECK(am.unpack(*to_group->split_for(alice, true))->content_map().at("text") == "team");
+}
+
+namespace {
+
+/// Everything the messenger's policies keep, to compare before and after.
+std::map<std::string, bytes> dump(const storage::memory_store& s) {
+    std::map<std::string, bytes> out;
+    for (auto ns :
+         {dimp::barrack_names::meta, dimp::barrack_names::document, dimp::barrack_names::members,
+          dimp::barrack_names::private_key, dimp::cipher_namespace}) {
+        auto names = s.list(ns, "");
+        for (const auto& k : names.value()) {
+            auto v = s.get(ns, k).value();
+            out[std::string(ns) + "/" + k] = bytes(v.view().begin(), v.view().end());
+        }
+    }
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("dimp messenger: bad input gets a typed error and changes nothing stored",
+          "[protocols][dimp][messenger][vectors]") {
+    E2EKIT_REQUIRE_VECTORS();
+    storage::memory_store store;
+    provision_bob(store);
+    const auto bob = *dimp::id::parse("bob@1ETT42cxoYAhbuMB3ZfTpC4f924M6HqYhJ");
+    dimp::messenger<storage::memory_store, testing::deterministic_random> m(
+        store, bob, testing::deterministic_random(1));
+    const auto acc = tv::load_ordered("accounts.json");
+    const auto docs = tv::load_ordered("documents.json");
+    const auto messages = tv::load_ordered("messages.json");
+    const auto& pipes = messages.at("pipelines");
+    const auto& good = pipes[0].at("reliable_message");
+    REQUIRE(good.at("receiver") == bob.str());
+    const auto before = dump(store);
+
+    auto refused = [&](const std::string& text) {
+        auto got = m.unpack_text(text);
+        CHECK_FALSE(got);
+        CHECK(dump(store) == before);
+        return got ? std::error_code{} : std::error_code(got.error());
+    };
+    auto refused_json = [&](const nlohmann::ordered_json& j) {
+        return refused(*codec::json::python_dumps(j));
+    };
+    auto with = [&](const char* field, nlohmann::ordered_json v) {
+        auto j = good;
+        j[field] = std::move(v);
+        return j;
+    };
+    auto without = [&](const char* field) {
+        auto j = good;
+        j.erase(field);
+        return j;
+    };
+    const auto auth = std::error_code(dimp_error::authentication_failed);
+
+    // Wrong signature: another message's, or flipped bits.
+    CHECK(refused_json(with("signature", pipes[1].at("reliable_message").at("signature"))) == auth);
+    auto sig = good.at("signature").get<std::string>();
+    sig[10] = sig[10] == 'A' ? 'B' : 'A';
+    CHECK(refused_json(with("signature", sig)) == auth);
+    // Wrong key: bob's entry replaced by another's, or bytes that do not decrypt.
+    auto keys = good.at("keys");
+    keys[bob.str()] = pipes[1].at("reliable_message").at("signature");
+    CHECK(refused_json(with("keys", keys)) == auth);
+    // The sender names someone else (the signature is not theirs).
+    const auto& carol = tv::by(acc.at("metas"), "label", "carol");
+    CHECK(refused_json(with("sender", carol.at("ids")[0].at("id"))) == auth);
+    // Meta riding along that does not generate the sender's ID.
+    auto stranger = good;
+    stranger["sender"] = "mallory@17K4BBPXutyU3XGHJUzsWsESkzA6uZoiWZ";
+    stranger["meta"] = carol.at("meta");
+    CHECK(refused_json(stranger));
+    // A visa riding along, signed by someone else (bob's visa under alice's name).
+    int visas = 0;
+    for (const auto& d : docs.at("documents"))
+        if (d.at("document").at("did") == bob.str()) {
+            ++visas;
+            auto j = good;
+            j["visa"] = d.at("document");
+            j["visa"]["did"] = good.at("sender");
+            CHECK(refused_json(j));
+        }
+    CHECK(visas == 1);
+    // Missing fields, wrong types, base64 garbage, oversized values.
+    for (const char* f : {"sender", "receiver", "data", "signature"})
+        CHECK(refused_json(without(f)));
+    CHECK(refused_json(with("data", "!!!not base64!!!")));
+    CHECK(refused_json(with("signature", "@@@")));
+    CHECK(refused_json(with("data", 42)));
+    CHECK(refused_json(with("keys", "not a map")));
+    CHECK(refused_json(with("sender", std::string(100000, 'a') + "@x")));
+    CHECK(refused_json(with("data", std::string(32 << 20, 'A'))));
+    // Malformed JSON.
+    const auto text = *codec::json::python_dumps(good);
+    for (std::size_t cut : {std::size_t{0}, std::size_t{1}, text.size() / 2, text.size() - 1})
+        CHECK(refused(text.substr(0, cut)));
+    CHECK(refused("[]"));
+    CHECK(refused("{\"sender\": \"" + std::string(1, '\xff') + "\"}"));
+    // And the genuine message still reads afterwards.
+    CHECK(m.unpack_text(text));
 }

@@ -30,6 +30,7 @@
 #include <e2ekit/codec/json_python.hpp>
 #include <e2ekit/core/result.hpp>
 #include <e2ekit/core/secret.hpp>
+#include <e2ekit/protocols/dimp/concept.hpp>
 #include <e2ekit/protocols/dimp/detail/fields.hpp>
 #include <e2ekit/protocols/dimp/document.hpp>
 #include <e2ekit/protocols/dimp/error.hpp>
@@ -40,6 +41,7 @@
 #include <e2ekit/storage/batch.hpp>
 #include <e2ekit/storage/concept.hpp>
 #include <e2ekit/storage/error.hpp>
+#include <e2ekit/storage/memory_store.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -64,6 +66,8 @@ inline constexpr std::string_view private_key = "dimp.private";
 template <storage::store S>
 class barrack {
 public:
+    using entity_database_concept = entity_database_tag;
+
     explicit barrack(S& store) noexcept : store_(store) {}
 
     // ---- metas ---------------------------------------------------------------
@@ -286,6 +290,8 @@ private:
 
     S& store_;
 };
+
+static_assert(entity_database<barrack<storage::memory_store>, storage::memory_store>);
 
 } // namespace e2ekit::protocols::dimp
 

@@ -13,12 +13,14 @@
 #include <e2ekit/codec/json.hpp>
 #include <e2ekit/core/random.hpp>
 #include <e2ekit/core/result.hpp>
+#include <e2ekit/protocols/dimp/concept.hpp>
 #include <e2ekit/protocols/dimp/detail/fields.hpp>
 #include <e2ekit/protocols/dimp/id.hpp>
 #include <e2ekit/protocols/dimp/keys.hpp>
 #include <e2ekit/storage/batch.hpp>
 #include <e2ekit/storage/concept.hpp>
 #include <e2ekit/storage/error.hpp>
+#include <e2ekit/storage/memory_store.hpp>
 
 #include <optional>
 #include <string>
@@ -31,6 +33,8 @@ inline constexpr std::string_view cipher_namespace = "dimp.cipher";
 template <storage::store S>
 class key_store {
 public:
+    using key_cache_concept = key_cache_tag;
+
     explicit key_store(S& store) noexcept : store_(store) {}
 
     /// The key held for sender -> destination (PLAIN for a broadcast
@@ -76,6 +80,8 @@ private:
 
     S& store_;
 };
+
+static_assert(key_cache<key_store<storage::memory_store>, storage::memory_store>);
 
 } // namespace e2ekit::protocols::dimp
 

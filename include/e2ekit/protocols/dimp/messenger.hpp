@@ -1,5 +1,6 @@
-// messenger<Store, Random>: one local user's DIMP endpoint (sdk-py's
-// Messenger and MessagePacker) over a barrack and a key store in one store.
+// messenger<Store, Random, Entities, Keys>: one local user's DIMP endpoint
+// (sdk-py's Messenger and MessagePacker) over an entity database and a key
+// cache (concept.hpp; by default barrack.hpp and key_store.hpp) in one store.
 //
 // | call      | does                                                                  |
 // |-----------|-----------------------------------------------------------------------|
@@ -21,6 +22,7 @@
 #include <e2ekit/core/random.hpp>
 #include <e2ekit/core/result.hpp>
 #include <e2ekit/protocols/dimp/barrack.hpp>
+#include <e2ekit/protocols/dimp/concept.hpp>
 #include <e2ekit/protocols/dimp/error.hpp>
 #include <e2ekit/protocols/dimp/key_store.hpp>
 #include <e2ekit/protocols/dimp/message.hpp>
@@ -34,15 +36,17 @@
 
 namespace e2ekit::protocols::dimp {
 
-template <storage::store S, random_source R = system_random>
+template <storage::store S, random_source R = system_random, class Entities = barrack<S>,
+          class Keys = key_store<S>>
+requires entity_database<Entities, S> && key_cache<Keys, S>
 class messenger {
 public:
     messenger(S& store, id me, R rng = R{})
-        : barrack_(store), keys_(store), me_(std::move(me)), rng_(std::move(rng)) {}
+        : store_(store), barrack_(store), keys_(store), me_(std::move(me)), rng_(std::move(rng)) {}
 
     const id& me() const noexcept { return me_; }
-    dimp::barrack<S>& entities() noexcept { return barrack_; }
-    const dimp::key_store<S>& cipher_keys() const noexcept { return keys_; }
+    Entities& entities() noexcept { return barrack_; }
+    const Keys& cipher_keys() const noexcept { return keys_; }
 
     /// instant -> reliable, sent by me. `unknown_entity` when a receiver's
     /// meta (or a group's members) is not held; members without a key
@@ -53,7 +57,7 @@ public:
         const id destination = key_destination(msg.head());
         storage::batch b;
         E2EKIT_TRY(password, keys_.get_or_generate(b, me_, destination, rng_));
-        if (!b.empty()) E2EKIT_CHECK(barrack_.store().commit(b));
+        if (!b.empty()) E2EKIT_CHECK(store_.commit(b));
         std::vector<id> members;
         if (!msg.head().is_broadcast()) {
             if (msg.head().receiver.is_group()) {
@@ -92,9 +96,7 @@ public:
         std::optional<meta> sender_meta = std::move(held_meta);
         E2EKIT_TRY(attached_meta, msg.attached_meta());
         if (!sender_meta && attached_meta) {
-            E2EKIT_CHECK(attached_meta->match(head.sender));
-            E2EKIT_TRY(text, codec::json::python_dumps(attached_meta->to_json()));
-            b.put(barrack_names::meta, head.sender.without_terminal().str(), as_bytes(text));
+            E2EKIT_CHECK(barrack_.add_meta(b, head.sender, *attached_meta));
             sender_meta = std::move(attached_meta);
         }
         if (!sender_meta) return dimp_error::unknown_entity;
@@ -119,7 +121,7 @@ public:
         E2EKIT_TRY(cached, keys_.get(head.sender, destination));
         E2EKIT_TRY(opened, decrypt_message(secure, me_, my_keys, cached ? &*cached : nullptr));
         if (!cached || !(*cached == opened.key)) keys_.add(b, head.sender, destination, opened.key);
-        if (!b.empty()) E2EKIT_CHECK(barrack_.store().commit(b));
+        if (!b.empty()) E2EKIT_CHECK(store_.commit(b));
         return std::move(opened.message);
     }
 
@@ -129,8 +131,9 @@ public:
     }
 
 private:
-    dimp::barrack<S> barrack_;
-    dimp::key_store<S> keys_;
+    S& store_;
+    Entities barrack_;
+    Keys keys_;
     id me_;
     R rng_;
 };
