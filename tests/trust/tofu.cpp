@@ -43,3 +43,12 @@ TEST_CASE("trust::tofu: pins the first key, refuses another until the user decid
           trust::trust_error::undecided_identity);
     CHECK_FALSE(trust::tofu::decide(known, a).pin);
 }
+
+TEST_CASE("trust::tofu_keys: an owner's first key is trusted, later ones wait", "[trust][tofu]") {
+    STATIC_REQUIRE(trust::key_policy<trust::tofu_keys>);
+    using entry = trust::key_level<trust::core_scheme>;
+    CHECK(trust::tofu_keys::first_seen({}) == level::trusted);
+    const entry known[] = {{bytes(32, 1), level::trusted}};
+    CHECK(trust::tofu_keys::first_seen(known) == level::undecided);
+    CHECK(trust::tofu_keys::after_decision(known, {bytes(32, 2), level::trusted}).empty());
+}

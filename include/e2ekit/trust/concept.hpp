@@ -29,8 +29,9 @@
 // the policy's business: the protocol stores the user's record directly,
 // and the policy reads it the next time.
 //
-// Shipped: tofu.hpp (trust on first use). Planned on this concept: BTBV
-// and manual trust for OMEMO, with their own levels mapped onto these.
+// Shipped: tofu.hpp (trust on first use). Owners with several identity
+// keys (OMEMO's devices) use key_policy.hpp instead: TOFU, BTBV and manual
+// trust over custom level schemes, kept by key_trust.hpp.
 #ifndef E2EKIT_TRUST_CONCEPT_HPP
 #define E2EKIT_TRUST_CONCEPT_HPP
 
