@@ -2,7 +2,9 @@
 // bytes: HMAC-SHA-256 (one-shot, keyed, EVP back end), Ed25519, XEdDSA and
 // its Signal-legacy form, AES-GCM (combined, detached, any IV length),
 // AES-CBC (PKCS#7), ECDSA secp256k1 (both high-S policies), RSA PKCS#1 v1.5
-// signatures and decryption under one fixed 1024-bit key.
+// signatures and decryption under one fixed 1024-bit key. Ed25519 also
+// goes through a prepared key (ed25519_verifier.hpp), whose verdicts must
+// be libsodium's.
 //
 // Input: one byte choosing the path (mod 8), then up to five fields, each a
 // length byte and that many bytes (cut short at the end of the input).
@@ -20,6 +22,7 @@
 #include <e2ekit/crypto/aes_cbc.hpp>
 #include <e2ekit/crypto/aes_gcm.hpp>
 #include <e2ekit/crypto/ed25519.hpp>
+#include <e2ekit/crypto/ed25519_verifier.hpp>
 #include <e2ekit/crypto/hmac.hpp>
 #include <e2ekit/crypto/rsa.hpp>
 #include <e2ekit/crypto/secp256k1.hpp>
@@ -176,7 +179,19 @@ void hmac_path(const input& in) {
 void ed25519_path(const input& in) {
     const bytes_view msg = in.f[1], sig = in.f[2];
     const auto pub = fixed<32>(in.f[0]);
-    if (verdict(ed25519::verify(pub, msg, sig))) require(openssl_ed25519_verify(pub, msg, sig));
+    const bool accepted = verdict(ed25519::verify(pub, msg, sig));
+    if (accepted) require(openssl_ed25519_verify(pub, msg, sig));
+    // The prepared key (libsodium on first use, its comb table after) says
+    // the same; a key it refuses to prepare fails under libsodium too.
+    if (auto v = ed25519_verifier::prepare(pub)) {
+        require(verdict(v->verify(msg, sig)) == accepted);
+        require(verdict(v->verify(msg, sig)) == accepted);
+        auto neg = pub;
+        neg[31] ^= 0x80;
+        require(verdict(v->verify_negated(msg, sig)) == verdict(ed25519::verify(neg, msg, sig)));
+    } else {
+        require(!accepted);
+    }
 
     const ed25519::seed seed{fixed<32>(in.f[3])};
     const auto kp = ed25519::from_seed(seed);
@@ -184,6 +199,9 @@ void ed25519_path(const input& in) {
     require(verdict(ed25519::verify(kp.pub, msg, good)));
     const bytes forged = tampered(good, in.f[4]);
     require(verdict(ed25519::verify(kp.pub, msg, forged)) == equal_public(forged, good));
+    const auto prepared = ed25519_verifier::prepare(kp.pub).value();
+    require(verdict(prepared.verify(msg, good)));
+    require(verdict(prepared.verify(msg, forged)) == equal_public(forged, good));
 }
 
 // f0 u-coordinate, f1 message, f2 signature, f3 our own private key (and

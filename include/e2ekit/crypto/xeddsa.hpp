@@ -49,6 +49,7 @@
 #include <e2ekit/core/secret.hpp>
 #include <e2ekit/crypto/concepts/signature.hpp>
 #include <e2ekit/crypto/detail/xeddsa_glue.hpp>
+#include <e2ekit/crypto/ed25519_verifier.hpp>
 #include <e2ekit/crypto/error.hpp>
 #include <e2ekit/crypto/x25519.hpp>
 
@@ -58,6 +59,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 
 namespace e2ekit::crypto {
@@ -203,16 +205,25 @@ struct xeddsa {
     }
 
     /// A verifying key converted once (the field inversion of
-    /// convert_mont), for a key that verifies many messages (a sender key).
+    /// convert_mont) and prepared for many signatures (ed25519_verifier.hpp:
+    /// a comb table from the second one on), for a sender key.
     class prepared_verifier {
     public:
         explicit prepared_verifier(fixed_view<verifying_key_size> u)
-            : valid_(is_canonical_u(u)), ed_(ed25519_from_curve25519(u, false)) {}
+            : valid_(is_canonical_u(u)), ed_(ed25519_from_curve25519(u, false)) {
+            if (valid_) {
+                auto v = ed25519_verifier::prepare(ed_);
+                if (v) fast_.emplace(std::move(*v));
+            }
+        }
 
     private:
         friend struct xeddsa;
         bool valid_;
         ed25519_public_key ed_;
+        /// Absent for a key libsodium refuses too (small order): such keys
+        /// take libsodium's path, which fails.
+        std::optional<ed25519_verifier> fast_;
     };
 
     /// `verify_signal_legacy` with a prepared key: the sign bit a
@@ -222,9 +233,11 @@ struct xeddsa {
         if (sig.size() != signature_size || !v.valid_) return crypto_error::authentication_failed;
         signature s;
         std::copy(sig.begin(), sig.end(), s.begin());
-        ed25519_public_key a = v.ed_;
-        a[31] |= s[63] & 0x80;
+        const bool negated = (s[63] & 0x80) != 0;
         s[63] &= 0x7f;
+        if (v.fast_) return negated ? v.fast_->verify_negated(msg, s) : v.fast_->verify(msg, s);
+        ed25519_public_key a = v.ed_;
+        if (negated) a[31] |= 0x80;
         return verify_ed(a, msg, s.data());
     }
 
