@@ -1,5 +1,5 @@
-// e2ekit's Olm sessions against libolm 3.2 (olm_c_peer, PROTOCOL.md), both
-// ways: `initiate` (e2ekit starts from libolm's identity and one-time key)
+// e2ekit's Olm sessions against libolm 3.2 (olm_c_peer, PROTOCOL.md) or
+// python-olm (../olm_python/peer.py, the same protocol), both ways: `initiate` (e2ekit starts from libolm's identity and one-time key)
 // and `respond` (libolm starts from e2ekit's), then a conversation of
 // OLM_MESSAGES (default 1,200) messages with random turns, reordering and
 // drops. Along the way: both sides name the session alike, pre-key
@@ -287,7 +287,7 @@ int run(const std::string& mode, const std::string& peer_path, std::uint64_t see
 
 int main(int argc, char** argv) {
     if (argc != 3) {
-        std::cerr << "usage: olm_c_interop initiate|respond <peer>\n";
+        std::cerr << "usage: olm_c_interop initiate|respond <peer program>\n";
         return 1;
     }
     if (access(argv[2], X_OK) != 0) {
