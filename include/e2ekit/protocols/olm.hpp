@@ -1,11 +1,13 @@
 // Olm as one alias: Olm's triple DH and the Double Ratchet with Olm's
 // params over Olm's wire, byte for byte as libolm 3.2 and python-olm
-// (protocols/olm/ holds the params, messages, sessions and accounts).
+// (protocols/olm/ holds the params, messages, sessions, accounts and the
+// persistent device).
 #ifndef E2EKIT_PROTOCOLS_OLM_HPP
 #define E2EKIT_PROTOCOLS_OLM_HPP
 
 #include <e2ekit/agreement/triple_dh.hpp>
 #include <e2ekit/protocols/olm/account.hpp>
+#include <e2ekit/protocols/olm/device.hpp>
 #include <e2ekit/protocols/olm/envelope.hpp>
 #include <e2ekit/protocols/olm/params.hpp>
 #include <e2ekit/protocols/olm/session.hpp>

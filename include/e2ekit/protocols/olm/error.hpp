@@ -16,6 +16,7 @@ enum class olm_error {
     session_mismatch,     ///< a pre-key message that does not belong to this session
     bad_state,            ///< a stored session or account that is malformed
     unsupported_state,    ///< a stored session or account of another format
+    no_session,           ///< no session with this peer (or none that takes the message)
 };
 E2EKIT_ERROR_ENUM(olm_error)
 
@@ -34,6 +35,7 @@ struct e2ekit::error_enum_traits<e2ekit::protocols::olm::olm_error> {
         case E::session_mismatch: return "pre-key message of another session";
         case E::bad_state: return "malformed stored Olm state";
         case E::unsupported_state: return "unsupported stored Olm state";
+        case E::no_session: return "no session";
         }
         return "unknown olm error";
     }
@@ -44,6 +46,7 @@ struct e2ekit::error_enum_traits<e2ekit::protocols::olm::olm_error> {
         case E::session_mismatch: return condition::conflict;
         case E::bad_state: return condition::malformed_input;
         case E::unsupported_state: return condition::unsupported;
+        case E::no_session: return condition::not_found;
         }
         return condition::malformed_input;
     }
