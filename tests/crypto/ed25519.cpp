@@ -88,3 +88,27 @@ TEST_CASE("ed25519: Wycheproof ed25519_test.json", "[crypto][ed25519][vectors]")
     CHECK(t.valid == 88);
     CHECK(t.invalid == 63);
 }
+
+// The expanded form signs exactly as the seed does (RFC 8032 §7.1's keys),
+// and its public key is the seed's.
+TEST_CASE("ed25519: expanded keys sign as their seeds do", "[crypto][ed25519]") {
+    const char* seeds[] = {"9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60",
+                           "4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb"};
+    testing::deterministic_random rng(9);
+    for (const char* hex : seeds) {
+        const auto b = unhex(hex);
+        const ed25519::seed seed(fixed_view<32>(b.data(), 32));
+        const auto kp = ed25519::from_seed(seed);
+        const auto ex = ed25519::expand(seed);
+        REQUIRE(ed25519::public_from_expanded(ex).value() == kp.pub);
+        for (std::size_t n : {0, 1, 100, 1000}) {
+            bytes msg(n);
+            rng.fill(msg);
+            const auto sig = ed25519::sign_expanded(ex, kp.pub, msg);
+            CHECK(sig == ed25519::sign(kp.priv, msg));
+            CHECK(ed25519::verify(kp.pub, msg, sig));
+        }
+    }
+    CHECK(ed25519::public_from_expanded(ed25519::expanded_key{}).error() ==
+          crypto_error::invalid_key);
+}

@@ -6,6 +6,7 @@
 #define E2EKIT_CRYPTO_ED25519_HPP
 
 #include <e2ekit/core/bytes.hpp>
+#include <e2ekit/core/ct.hpp>
 #include <e2ekit/core/detail/sodium.hpp>
 #include <e2ekit/core/random.hpp>
 #include <e2ekit/core/result.hpp>
@@ -17,12 +18,15 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <stdexcept>
 #include <utility>
 
 namespace e2ekit::crypto {
 
 struct ed25519_seed_tag;
 struct ed25519_signing_key_tag;
+struct ed25519_expanded_tag;
+struct ed25519_nonce_tag;
 
 struct ed25519 {
     using signature_concept = signature_tag;
@@ -36,6 +40,12 @@ struct ed25519 {
     using signing_key = secret<crypto_sign_ed25519_SECRETKEYBYTES, ed25519_signing_key_tag>;
     using verifying_key = byte_array<verifying_key_size>;
     using signature = byte_array<signature_size>;
+
+    /// RFC 8032 §5.1.5's expanded secret: the clamped scalar, then the
+    /// nonce prefix (SHA-512 of the seed, first half clamped). libolm keeps
+    /// only this form in its pickles, and the seed cannot be recovered from
+    /// it, so keys migrated from libolm sign through `sign_expanded`.
+    using expanded_key = secret<64, ed25519_expanded_tag>;
 
     struct key_pair {
         signing_key priv;
@@ -72,6 +82,65 @@ struct ed25519 {
         e2ekit::detail::ensure_sodium();
         signature sig;
         crypto_sign_ed25519_detached(sig.data(), nullptr, msg.data(), msg.size(), k.data());
+        return sig;
+    }
+
+    /// The expanded form of a seed (RFC 8032 §5.1.5 steps 1-2).
+    static expanded_key expand(const seed& s) {
+        e2ekit::detail::ensure_sodium();
+        expanded_key k;
+        crypto_hash_sha512(k.mutable_view().data(), s.data(), s.size());
+        k.mutable_view()[0] &= 248;
+        k.mutable_view()[31] = static_cast<byte>((k.data()[31] & 127) | 64);
+        return k;
+    }
+
+    /// A = sB for the expanded key's scalar s; `invalid_key` when s gives
+    /// the identity (a zero scalar no expansion produces).
+    static result<verifying_key> public_from_expanded(const expanded_key& k) {
+        e2ekit::detail::ensure_sodium();
+        verifying_key pub;
+        const int rc = crypto_scalarmult_ed25519_base_noclamp(pub.data(), k.data());
+        ct::unpoison(rc); // "sB is the identity": a public verdict
+        if (rc != 0) return crypto_error::invalid_key;
+        return pub;
+    }
+
+    /// RFC 8032 §5.1.6 from the expanded key: r = SHA-512(prefix ‖ M),
+    /// R = rB, S = r + SHA-512(R ‖ A ‖ M)·s mod L, on libsodium's
+    /// constant-time scalar arithmetic. The same signature `sign` makes
+    /// when the key was expanded from that seed. `pub` must be the key's
+    /// (public_from_expanded); the caller keeps the two together.
+    static signature sign_expanded(const expanded_key& k, const verifying_key& pub,
+                                   bytes_view msg) {
+        e2ekit::detail::ensure_sodium();
+        secret<64, ed25519_nonce_tag> wide;
+        crypto_hash_sha512_state st;
+        crypto_hash_sha512_init(&st);
+        crypto_hash_sha512_update(&st, k.data() + 32, 32);
+        crypto_hash_sha512_update(&st, msg.data(), msg.size());
+        crypto_hash_sha512_final(&st, wide.mutable_view().data());
+        secret<32, ed25519_nonce_tag> r;
+        crypto_core_ed25519_scalar_reduce(r.mutable_view().data(), wide.data());
+        signature sig;
+        const int rc = crypto_scalarmult_ed25519_base_noclamp(sig.data(), r.data());
+        ct::unpoison(rc);
+        if (rc != 0) throw std::runtime_error("e2ekit: ed25519 nonce reduced to zero");
+        crypto_hash_sha512_init(&st);
+        crypto_hash_sha512_update(&st, sig.data(), 32);
+        crypto_hash_sha512_update(&st, pub.data(), pub.size());
+        crypto_hash_sha512_update(&st, msg.data(), msg.size());
+        byte_array<64> hram;
+        crypto_hash_sha512_final(&st, hram.data());
+        byte_array<32> h;
+        crypto_core_ed25519_scalar_reduce(h.data(), hram.data());
+        secret<64, ed25519_expanded_tag> s_wide;
+        std::copy_n(k.data(), 32, s_wide.mutable_view().data());
+        secret<32, ed25519_expanded_tag> s, hs;
+        crypto_core_ed25519_scalar_reduce(s.mutable_view().data(), s_wide.data());
+        crypto_core_ed25519_scalar_mul(hs.mutable_view().data(), h.data(), s.data());
+        crypto_core_ed25519_scalar_add(sig.data() + 32, hs.data(), r.data());
+        sodium_memzero(&st, sizeof st);
         return sig;
     }
 

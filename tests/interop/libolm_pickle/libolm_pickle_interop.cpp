@@ -13,6 +13,7 @@
 
 #include <e2ekit/codec/base64.hpp>
 #include <e2ekit/core/random.hpp>
+#include <e2ekit/crypto/ed25519.hpp>
 #include <e2ekit/crypto/sha2.hpp>
 
 #include <nlohmann/json.hpp>
@@ -198,6 +199,16 @@ void test_account(const std::string& key) {
     byte_array<32> edpub;
     EXPECT(crypto_scalarmult_ed25519_base_noclamp(edpub.data(), scalar.data()) == 0);
     EXPECT(edpub == a->signing.public_key);
+    // The expanded key signs as libolm signs with it (Ed25519 is deterministic).
+    {
+        const crypto::ed25519::expanded_key ex(a->signing.private_key.view());
+        EXPECT(crypto::ed25519::public_from_expanded(ex).value() == a->signing.public_key);
+        const std::string msg = "{\"device_id\":\"E2EKIT\"}";
+        std::string sig(olm_account_signature_length(acc.a), '\0');
+        check_olm(olm_account_sign(acc.a, msg.data(), msg.size(), sig.data(), sig.size()), "sign");
+        EXPECT(sig ==
+               b64(crypto::ed25519::sign_expanded(ex, a->signing.public_key, as_bytes(msg))));
+    }
     // 8 one-time keys, 5 published; the unpublished ones are libolm's list.
     EXPECT(a->one_time_keys.size() == 8);
     std::size_t unpublished = 0;
@@ -398,6 +409,14 @@ void test_group(const std::string& key) {
         std::copy_n(o->signing.private_key.data(), 32, scalar.begin());
         EXPECT(crypto_scalarmult_ed25519_base_noclamp(pub.data(), scalar.data()) == 0);
         EXPECT(pub == o->signing.public_key);
+        // Each group message ends with the session key's signature over the rest.
+        const crypto::ed25519::expanded_key ex(o->signing.private_key.view());
+        for (const auto& m : msgs) {
+            const bytes raw = unb64(m);
+            const bytes_view body = bytes_view(raw).first(raw.size() - 64);
+            const auto sig = crypto::ed25519::sign_expanded(ex, o->signing.public_key, body);
+            EXPECT(std::equal(sig.begin(), sig.end(), raw.end() - 64));
+        }
     }
 
     // Inbound from the session key at 0, having read messages 2 and 5.
