@@ -5,7 +5,8 @@
 // drops. Along the way: both sides name the session alike, pre-key
 // messages until the first answer and matches_inbound_session agree,
 // forged and replayed messages are refused on both sides (e2ekit's state
-// unchanged), and e2ekit's stored session is re-read now and then. A
+// unchanged), and e2ekit's stored session is re-read now and then; then
+// libolm's bound on skipped keys (a gap of 2000) judged by both sides. A
 // second run starts from the responder's fallback key. Exit 0 on success,
 // 1 on failure, 77 when the peer is not built. OLM_SEED replays a run.
 //
@@ -156,6 +157,37 @@ void check_refusals(e2ekit_side& e, libolm_side& l, const message& delivered_to_
            "libolm refused a genuine message after a forged one");
 }
 
+/// libolm's MAX_MESSAGE_GAP (2000) judged by both sides: each sends 2002
+/// messages; the receiver refuses the last (2001 keys past its chain),
+/// takes the one before it, then the last.
+void check_gap(e2ekit_side& e, libolm_side& l) {
+    // In step first: the last message each way delivered, so no drop
+    // widens the gaps below.
+    for (int i = 0; i < 2; ++i) {
+        message m = e.send("sync");
+        expect(l.receive(m)["plaintext"] == "sync", "libolm refused a sync message");
+        expect(e.receive(l.send("sync")) == "sync", "e2ekit refused a sync message");
+    }
+    std::vector<message> from_l, from_e;
+    for (int i = 0; i < 2002; ++i) {
+        from_l.push_back(l.send("gap " + std::to_string(i)));
+        from_e.push_back(e.send("gap " + std::to_string(i)));
+    }
+    const olm::session_state before = e.session.clone();
+    auto far = olm::decrypt(e.session, from_l[2001].type, from_l[2001].body);
+    expect(!far && far.error() == ratchet::ratchet_error::too_far_ahead,
+           "e2ekit took a message 2001 keys ahead");
+    expect(e.session == before, "a refused gap changed e2ekit's session");
+    json r = l.receive(from_e[2001]);
+    expect(!r.value("ok", false), "libolm took a message 2001 keys ahead");
+    expect(e.receive(from_l[2000]) == "gap 2000", "e2ekit refused a gap of 2000");
+    expect(e.receive(from_l[2001]) == "gap 2001", "e2ekit refused the next message");
+    r = l.receive(from_e[2000]);
+    expect(r.value("ok", false) && r["plaintext"] == "gap 2000", "libolm refused a gap of 2000");
+    r = l.receive(from_e[2001]);
+    expect(r.value("ok", false) && r["plaintext"] == "gap 2001", "libolm refused the next message");
+}
+
 void converse(e2ekit_side& e, libolm_side& l, testing::deterministic_random& rng, int total) {
     std::deque<message> to_e, to_l;
     int sent = 0, delivered = 0, dropped = 0;
@@ -276,6 +308,7 @@ int run(const std::string& mode, const std::string& peer_path, std::uint64_t see
         check_session_ids(e, l);
         converse(e, l, rng, fallback ? total / 4 : total);
         check_session_ids(e, l);
+        if (!fallback) check_gap(e, l);
         json r = p.ok({{"cmd", "session_id"}, {"session", l.session}});
         expect(r["has_received"] == true, "libolm never received");
         std::cerr << "olm " << mode << (fallback ? " (fallback key)" : "") << ": ok\n";
