@@ -249,12 +249,25 @@ int run(const std::string& mode, const std::string& peer_path, std::uint64_t see
         libolm_side l{p, 0};
         const olm::public_key peer_curve = key_of(ids["curve25519"]);
 
-        // libolm's signature checks with e2ekit's Ed25519.
+        // The peer's signature checks with e2ekit's Ed25519.
         json sig = p.ok({{"cmd", "sign"}, {"message", "{\"device_id\":\"X\"}"}});
         expect(static_cast<bool>(crypto::ed25519::verify(
                    key_of(ids["ed25519"]), as_bytes(std::string_view("{\"device_id\":\"X\"}")),
                    dec(sig["signature"]))),
                "libolm's signature does not verify");
+        // And e2ekit's with libolm's; a changed message fails.
+        const std::string signed_text = "{\"algorithms\":[\"m.olm.v1.curve25519-aes-sha2\"]}";
+        const auto mine = e.account.sign(as_bytes(signed_text));
+        expect(p.ok({{"cmd", "verify"},
+                     {"key", enc(e.account.ed25519_key())},
+                     {"message", signed_text},
+                     {"signature", enc(mine)}})["valid"] == true,
+               "the peer refused e2ekit's signature");
+        expect(p.ok({{"cmd", "verify"},
+                     {"key", enc(e.account.ed25519_key())},
+                     {"message", signed_text + " "},
+                     {"signature", enc(mine)}})["valid"] == false,
+               "the peer took e2ekit's signature over another message");
 
         if (mode == "initiate") {
             json keys =

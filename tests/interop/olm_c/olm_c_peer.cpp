@@ -97,6 +97,15 @@ json handle(const json& req) {
         account->check(
             olm_account_sign(account->a, msg.data(), msg.size(), sig.data(), sig.size()));
         r["signature"] = sig;
+    } else if (cmd == "verify") {
+        std::vector<std::uint8_t> umem(olm_utility_size());
+        OlmUtility* u = olm_utility(umem.data());
+        const std::string key = req.at("key");
+        const std::string msg = req.at("message");
+        std::string sig = req.at("signature");
+        r["valid"] = olm_ed25519_verify(u, key.data(), key.size(), msg.data(), msg.size(),
+                                        sig.data(), sig.size()) != olm_error();
+        olm_clear_utility(u);
     } else if (cmd == "create_outbound") {
         auto s = std::make_unique<session_box>();
         const std::string ik = req.at("identity_key");

@@ -50,6 +50,12 @@ def handle(req):
         return {"fallback_key": key}
     if cmd == "sign":
         return {"signature": account.sign(req["message"])}
+    if cmd == "verify":
+        try:
+            olm.ed25519_verify(req["key"], req["message"], req["signature"])
+            return {"valid": True}
+        except olm.OlmVerifyError:
+            return {"valid": False}
     if cmd == "create_outbound":
         s = olm.OutboundSession(account, req["identity_key"], req["one_time_key"])
         n = len(sessions) + 1
