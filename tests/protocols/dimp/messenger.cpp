@@ -4,6 +4,7 @@
 
 #include <e2ekit/storage/memory_store.hpp>
 #include <tests/support/dimp_vectors.hpp>
+#include <tests/support/faulty_store.hpp>
 
 #include <map>
 #include <string>
@@ -16,27 +17,7 @@ namespace tv = e2ekit::test::dimp;
 
 namespace {
 
-/// A memory store whose commits can be made to fail, to see that nothing
-/// comes out of a step whose state was not committed.
-struct flaky_store {
-    using store_concept = storage::store_tag;
-    storage::memory_store inner;
-    bool fail = false;
-    result<secret_bytes> get(std::string_view ns, std::string_view key) const {
-        return inner.get(ns, key);
-    }
-    result<bool> contains(std::string_view ns, std::string_view key) const {
-        return inner.contains(ns, key);
-    }
-    result<std::vector<std::string>> list(std::string_view ns, std::string_view prefix) const {
-        return inner.list(ns, prefix);
-    }
-    result<void> commit(const storage::batch& b) {
-        if (fail) return storage::storage_error::io_error;
-        return inner.commit(b);
-    }
-};
-static_assert(storage::store<flaky_store>);
+using flaky_store = test::faulty_store<storage::memory_store>;
 
 dimp::id first_id(const nlohmann::json& m) {
     return dimp::id::parse(m.at("ids")[0].at("id").get<std::string>()).value();
@@ -133,7 +114,8 @@ TEST_CASE("dimp messenger: two fresh users; meta and visa learnt from a message;
     auto alice_visa = *dimp::document::sign("visa", alice, props, alice_key);
 
     storage::memory_store alice_store;
-    flaky_store bob_store;
+    storage::memory_store bob_inner;
+    flaky_store bob_store(bob_inner);
     {
         dimp::barrack<storage::memory_store> a(alice_store);
         REQUIRE(a.save_meta(alice, alice_meta));
@@ -210,19 +192,13 @@ TEST_CASE("dimp messenger: two fresh users; meta and visa learnt from a message;
 
 namespace {
 
+constexpr std::string_view dimp_spaces[] = {
+    dimp::barrack_names::meta, dimp::barrack_names::document, dimp::barrack_names::members,
+    dimp::barrack_names::private_key, dimp::cipher_namespace};
+
 /// Everything the messenger's policies keep, to compare before and after.
 std::map<std::string, bytes> dump(const storage::memory_store& s) {
-    std::map<std::string, bytes> out;
-    for (auto ns :
-         {dimp::barrack_names::meta, dimp::barrack_names::document, dimp::barrack_names::members,
-          dimp::barrack_names::private_key, dimp::cipher_namespace}) {
-        auto names = s.list(ns, "");
-        for (const auto& k : names.value()) {
-            auto v = s.get(ns, k).value();
-            out[std::string(ns) + "/" + k] = bytes(v.view().begin(), v.view().end());
-        }
-    }
-    return out;
+    return test::snapshot(s, dimp_spaces);
 }
 
 } // namespace

@@ -6,6 +6,7 @@
 #include <e2ekit/storage/memory_store.hpp>
 #include <e2ekit/storage/scoped.hpp>
 
+#include <tests/support/faulty_store.hpp>
 #include <tests/support/storage_archetype.hpp>
 #include <tests/support/storage_tmpdir.hpp>
 #include <tests/support/trust_archetype.hpp>
@@ -33,47 +34,11 @@ constexpr std::string_view spaces[] = {sig::layout::local, sig::layout::signed_p
 /// Everything a device stored, for byte-for-byte comparisons.
 template <class S>
 std::map<std::string, bytes> snapshot(const S& s) {
-    std::map<std::string, bytes> out;
-    for (auto ns : spaces) {
-        auto keys = s.list(ns, "");
-        REQUIRE(keys);
-        for (const auto& k : *keys) {
-            auto v = s.get(ns, k);
-            REQUIRE(v);
-            out[std::string(ns) + " " + k] = to_bytes(v->view());
-        }
-    }
-    return out;
+    return test::snapshot(s, spaces);
 }
 
-/// A store that counts commits and refuses them on demand.
 template <class S>
-class faulty {
-public:
-    using store_concept = storage::store_tag;
-    explicit faulty(S& s) : s_(&s) {}
-
-    result<secret_bytes> get(std::string_view ns, std::string_view key) const {
-        return s_->get(ns, key);
-    }
-    result<bool> contains(std::string_view ns, std::string_view key) const {
-        return s_->contains(ns, key);
-    }
-    result<std::vector<std::string>> list(std::string_view ns, std::string_view prefix) const {
-        return s_->list(ns, prefix);
-    }
-    result<void> commit(const storage::batch& b) {
-        ++commits;
-        if (fail) return storage::storage_error::io_error;
-        return s_->commit(b);
-    }
-
-    int commits = 0;
-    bool fail = false;
-
-private:
-    S* s_;
-};
+using faulty = test::faulty_store<S>;
 
 std::string text(const secret_bytes& s) {
     return std::string(as_chars(s.view()));
@@ -191,7 +156,7 @@ TEST_CASE("signal device: a conversation, pre-key used up in the session's commi
           "[protocols][signal][device]") {
     testing::deterministic_random rng{2};
     memory_store sa, sb;
-    faulty fb(sb);
+    faulty<memory_store> fb(sb);
     using device = sig::device<memory_store>;
     auto alice = device::create(sa, rng);
     auto bob = sig::device<faulty<memory_store>>::create(fb, rng);
@@ -368,7 +333,7 @@ TEST_CASE("signal device: a failed commit releases nothing and the step can be r
           "[protocols][signal][device]") {
     testing::deterministic_random rng{5};
     memory_store sa, sb;
-    faulty fa(sa);
+    faulty<memory_store> fa(sa);
     auto alice = sig::device<faulty<memory_store>>::create(fa, rng);
     auto bob = sig::device<memory_store>::create(sb, rng);
     REQUIRE(alice->process_bundle(bob_at, *bob->bundle(7, (*bob->prekey_ids())[0]), rng));
@@ -397,7 +362,7 @@ TEST_CASE("signal device: decrypt_all commits a backlog once and keeps per-messa
           "[protocols][signal][device]") {
     testing::deterministic_random rng{6};
     memory_store sa, sb;
-    faulty fa(sa);
+    faulty<memory_store> fa(sa);
     auto alice = sig::device<faulty<memory_store>>::create(fa, rng);
     auto bob = sig::device<memory_store>::create(sb, rng);
     const auto otk = (*alice->prekey_ids())[0];
