@@ -168,11 +168,13 @@ public:
     result<secret_bytes> decrypt(const public_key& peer, message_type type, bytes_view body) {
         E2EKIT_TRY(ids, sessions_with(peer));
         std::optional<std::error_code> first_error;
+        bool matched = false; // a pre-key message of a session held
         for (const auto& id : ids) {
             E2EKIT_TRY(s, load(peer, id));
             if (type == message_type::prekey) {
                 E2EKIT_TRY(match, matches_inbound_session(s, body, &peer));
                 if (!match) continue;
+                matched = true;
             }
             auto step = olm::decrypt(s, type, body);
             if (!step) {
@@ -185,7 +187,9 @@ public:
                 return store_->commit(b);
             });
         }
-        if (type != message_type::prekey) {
+        if (type != message_type::prekey || matched) {
+            // A pre-key message of a session held that it refused (a
+            // replay, a forgery) starts no other one.
             if (first_error) return *first_error;
             return olm_error::no_session;
         }
