@@ -10,6 +10,7 @@
 #include <e2ekit/protocols/libolm/pickle.hpp>
 
 #include <e2ekit/protocols/libolm/import.hpp>
+#include <e2ekit/protocols/olm/account.hpp>
 
 #include <e2ekit/codec/base64.hpp>
 #include <e2ekit/core/random.hpp>
@@ -234,6 +235,50 @@ void test_account(const std::string& key) {
     }
     // libolm numbers keys from the counter it keeps: the newest key has its value.
     EXPECT(a->fallback && a->next_key_id == a->fallback->id);
+
+    // Imported, the account signs, lists its keys and takes sessions as libolm's did.
+    auto imported = lo::import_account(acc.pickle(key), as_bytes(key));
+    EXPECT(imported.has_value());
+    if (imported) {
+        EXPECT(b64(imported->curve25519_key()) == id["curve25519"]);
+        EXPECT(b64(imported->ed25519_key()) == id["ed25519"]);
+        const std::string msg = "signed by a migrated account";
+        std::string sig(olm_account_signature_length(acc.a), '\0');
+        check_olm(olm_account_sign(acc.a, msg.data(), msg.size(), sig.data(), sig.size()), "sign");
+        EXPECT(b64(imported->sign(as_bytes(msg))) == sig);
+        const auto listed = imported->one_time_keys();
+        EXPECT(listed.size() == otks.size());
+        for (const auto& k : listed)
+            EXPECT(otks.contains(olm::key_id_string(k.id)) &&
+                   otks[olm::key_id_string(k.id)] == b64(k.key));
+        EXPECT(imported->unpublished_fallback_key() &&
+               b64(imported->unpublished_fallback_key()->key) == second_fallback.begin().value());
+        // A libolm peer starts sessions on one of those one-time keys and on
+        // the fallback key; the imported account answers both.
+        for (const std::string& target : {otks.begin().value().get<std::string>(),
+                                          second_fallback.begin().value().get<std::string>()}) {
+            account carol;
+            session out;
+            const std::string curve = id["curve25519"];
+            auto r = random_bytes(olm_create_outbound_session_random_length(out.s));
+            check_olm(olm_create_outbound_session(out.s, carol.a, curve.data(), curve.size(),
+                                                  target.data(), target.size(), r.data(), r.size()),
+                      "outbound to the migrated account");
+            auto m = out.encrypt("to a migrated account");
+            auto step = imported->create_inbound(unb64(m.second));
+            EXPECT(step.has_value());
+            if (step) {
+                auto [st, pt] = std::move(*step).split();
+                EXPECT(std::string(as_chars(pt.view())) == "to a migrated account");
+                // The one-time key is used up; the fallback key stays.
+                EXPECT(st.account.one_time_key_count() + (target == otks.begin().value() ? 1 : 0) ==
+                       imported->one_time_key_count());
+            }
+        }
+        // The stored form keeps the expanded key and reads back equal.
+        auto again = olm::account::parse(imported->serialize().view());
+        EXPECT(again.has_value() && *again == *imported);
+    }
 
     // Bad input.
     const std::string p = acc.pickle(key);

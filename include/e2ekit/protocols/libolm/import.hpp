@@ -15,15 +15,21 @@
 // Olm headers carry no previous-chain counter, so there is none to keep.
 // The result goes through the ratchet's own stored form, whose strict
 // parser checks the invariants (key order, bounds) a damaged pickle breaks.
+//
+// An account keeps its keys, ids and published flags; its Ed25519 key is
+// the expanded one libolm kept (olm::account signs with it as libolm did),
+// and every private key must be its public key's (`malformed` otherwise).
 #ifndef E2EKIT_PROTOCOLS_LIBOLM_IMPORT_HPP
 #define E2EKIT_PROTOCOLS_LIBOLM_IMPORT_HPP
 
 #include <e2ekit/core/result.hpp>
 #include <e2ekit/crypto/x25519.hpp>
 #include <e2ekit/protocols/libolm/pickle.hpp>
+#include <e2ekit/protocols/olm/account.hpp>
 #include <e2ekit/protocols/olm/session.hpp>
 
 #include <algorithm>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -65,6 +71,54 @@ inline result<olm::session_state> import_session(const session& p) {
     if (!checked) return pickle_error::malformed;
     return olm::session_state{p.alice_identity_key, p.alice_base_key, p.bob_one_time_key,
                               p.received_message, std::move(*checked)};
+}
+
+namespace detail {
+
+inline result<crypto::x25519::key_pair> checked_pair(const curve25519_pair& p) {
+    auto pair = crypto::x25519::from_private(crypto::x25519::private_key(p.private_key.view()));
+    if (pair.pub != p.public_key) return pickle_error::malformed;
+    return pair;
+}
+
+inline result<olm::account_key> account_key_of(const one_time_key& k) {
+    E2EKIT_TRY(pair, checked_pair(k.key));
+    return olm::account_key{k.id, k.published, std::move(pair)};
+}
+
+} // namespace detail
+
+inline result<olm::account> import_account(const account& p) {
+    E2EKIT_TRY(identity, detail::checked_pair(p.identity));
+    std::vector<olm::account_key> otks;
+    for (const auto& k : p.one_time_keys) {
+        E2EKIT_TRY(key, detail::account_key_of(k));
+        otks.push_back(std::move(key));
+    }
+    // e2ekit keeps them newest (highest id) first.
+    std::sort(otks.begin(), otks.end(),
+              [](const olm::account_key& a, const olm::account_key& b) { return a.id > b.id; });
+    std::optional<olm::account_key> fallback, previous;
+    if (p.fallback) {
+        E2EKIT_TRY(key, detail::account_key_of(*p.fallback));
+        fallback = std::move(key);
+    }
+    if (p.previous_fallback) {
+        E2EKIT_TRY(key, detail::account_key_of(*p.previous_fallback));
+        previous = std::move(key);
+    }
+    crypto::ed25519::expanded_key signing(p.signing.private_key.view());
+    auto pub = crypto::ed25519::public_from_expanded(signing);
+    if (!pub || *pub != p.signing.public_key) return pickle_error::malformed;
+    auto a = olm::account::from_parts(std::move(signing), std::move(identity), std::move(otks),
+                                      std::move(fallback), std::move(previous), p.next_key_id);
+    if (!a) return pickle_error::malformed;
+    return std::move(*a);
+}
+
+inline result<olm::account> import_account(std::string_view pickle, bytes_view pickle_key) {
+    E2EKIT_TRY(p, parse_account(pickle, pickle_key));
+    return import_account(p);
 }
 
 inline result<olm::session_state> import_session(std::string_view pickle, bytes_view pickle_key) {

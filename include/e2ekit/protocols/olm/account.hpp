@@ -10,6 +10,10 @@
 // key (removed when the session is made: `create_inbound`) or a fallback
 // key (kept).
 //
+// The Ed25519 key is held expanded (RFC 8032 §5.1.5), which is all libolm
+// pickles keep: an account made here also keeps its seed, one migrated
+// from libolm (protocols/libolm/import.hpp) cannot, and both sign alike.
+//
 // The account is a value: the caller keeps it (and stores its `serialize`
 // form) where it keeps its sessions; `create_inbound` hands back the next
 // account and the new session as one pending step, so the used one-time
@@ -41,7 +45,6 @@
 
 namespace e2ekit::protocols::olm {
 
-using signing_key_pair = crypto::ed25519::key_pair;
 using ed25519_public_key = crypto::ed25519::verifying_key;
 using ed25519_signature = crypto::ed25519::signature;
 
@@ -81,14 +84,27 @@ public:
     template <random_source R>
     static account create(R& rng) {
         account a;
-        a.signing_ = crypto::ed25519::generate(rng);
+        a.set_seed(random_secret<crypto::ed25519::seed_size, crypto::ed25519_seed_tag>(rng));
         a.identity_ = crypto::x25519::generate(rng);
         return a;
     }
 
+    /// An account from its parts (a migrated one): `invalid_key` for an
+    /// Ed25519 key whose scalar is zero, `bad_state` when the keys break
+    /// what the member functions keep (at most 100 one-time keys, ids
+    /// unique, below `next_key_id` and newest first; no previous fallback
+    /// key without a current one).
+    static result<account> from_parts(crypto::ed25519::expanded_key signing, key_pair identity,
+                                      std::vector<account_key> one_time_keys,
+                                      std::optional<account_key> fallback,
+                                      std::optional<account_key> previous_fallback,
+                                      std::uint32_t next_key_id);
+
     account clone() const {
         account a;
-        a.signing_ = {signing_.priv.clone(), signing_.pub};
+        if (seed_) a.seed_ = seed_->clone();
+        a.expanded_ = expanded_.clone();
+        a.ed25519_ = ed25519_;
         a.identity_ = {identity_.priv.clone(), identity_.pub};
         a.one_time_keys_.reserve(one_time_keys_.size());
         for (const auto& k : one_time_keys_)
@@ -101,11 +117,11 @@ public:
 
     const key_pair& identity_key_pair() const noexcept { return identity_; }
     const public_key& curve25519_key() const noexcept { return identity_.pub; }
-    const ed25519_public_key& ed25519_key() const noexcept { return signing_.pub; }
+    const ed25519_public_key& ed25519_key() const noexcept { return ed25519_; }
 
     /// Ed25519 over `message` (libolm olm_account_sign).
     ed25519_signature sign(bytes_view message) const {
-        return crypto::ed25519::sign(signing_.priv, message);
+        return crypto::ed25519::sign_expanded(expanded_, ed25519_, message);
     }
 
     /// Makes `n` new one-time keys; past 100 the oldest go.
@@ -210,7 +226,20 @@ public:
     }
 
 private:
-    signing_key_pair signing_;
+    void set_seed(crypto::ed25519::seed s) {
+        expanded_ = crypto::ed25519::expand(s);
+        ed25519_ = crypto::ed25519::public_from_seed(s);
+        seed_ = std::move(s);
+    }
+    static result<void> check_keys(std::size_t one_time_keys,
+                                   const std::vector<std::uint32_t>& ids_newest_first,
+                                   std::optional<std::uint32_t> fallback,
+                                   std::optional<std::uint32_t> previous_fallback,
+                                   std::uint32_t next_key_id);
+
+    std::optional<crypto::ed25519::seed> seed_; ///< absent for a migrated account
+    crypto::ed25519::expanded_key expanded_;
+    ed25519_public_key ed25519_{};
     key_pair identity_;
     std::vector<account_key> one_time_keys_; ///< newest first
     std::optional<account_key> fallback_;

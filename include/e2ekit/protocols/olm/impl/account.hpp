@@ -25,7 +25,8 @@ struct wire_account_key {
 
 struct wire_account {
     std::uint32_t format = 0;
-    byte_array<32> ed25519_seed{};
+    std::optional<byte_array<32>> ed25519_seed;
+    std::optional<byte_array<64>> ed25519_expanded;
     byte_array<32> curve25519_private{};
     std::vector<wire_account_key> one_time_keys;
     std::optional<wire_account_key> fallback;
@@ -33,7 +34,8 @@ struct wire_account {
     std::uint32_t next_key_id = 0;
 
     void wipe() noexcept {
-        ct::wipe(ed25519_seed);
+        if (ed25519_seed) ct::wipe(*ed25519_seed);
+        if (ed25519_expanded) ct::wipe(*ed25519_expanded);
         ct::wipe(curve25519_private);
         for (auto& k : one_time_keys)
             ct::wipe(k.priv);
@@ -44,12 +46,13 @@ struct wire_account {
         using namespace codec;
         using W = wire_account;
         return fields(required<1, kind::uint32>("format", &W::format),
-                      required<2, kind::bytes>("ed25519Seed", &W::ed25519_seed),
+                      field<2, kind::bytes>("ed25519Seed", &W::ed25519_seed),
                       required<3, kind::bytes>("curve25519Private", &W::curve25519_private),
                       field<4, kind::repeated<kind::message>>("oneTimeKeys", &W::one_time_keys),
                       field<5, kind::message>("fallback", &W::fallback),
                       field<6, kind::message>("previousFallback", &W::previous_fallback),
-                      field<7, kind::uint32>("nextKeyId", &W::next_key_id));
+                      field<7, kind::uint32>("nextKeyId", &W::next_key_id),
+                      field<8, kind::bytes>("ed25519Expanded", &W::ed25519_expanded));
     }
 };
 
@@ -74,8 +77,15 @@ inline secret_bytes account::serialize() const {
         ~guard() { w.wipe(); }
     } g{w};
     w.format = detail::account_format;
-    const auto seed = crypto::ed25519::seed_of(signing_.priv);
-    std::copy(seed.view().begin(), seed.view().end(), w.ed25519_seed.begin());
+    // A seed when there is one (the expanded key follows from it), else
+    // the expanded key.
+    if (seed_) {
+        w.ed25519_seed.emplace();
+        std::copy(seed_->view().begin(), seed_->view().end(), w.ed25519_seed->begin());
+    } else {
+        w.ed25519_expanded.emplace();
+        std::copy(expanded_.view().begin(), expanded_.view().end(), w.ed25519_expanded->begin());
+    }
     std::copy(identity_.priv.view().begin(), identity_.priv.view().end(),
               w.curve25519_private.begin());
     w.one_time_keys.reserve(one_time_keys_.size());
@@ -98,19 +108,25 @@ inline result<account> account::parse(bytes_view stored) {
         ~guard() { w.wipe(); }
     } g{w};
     if (w.format != detail::account_format) return olm_error::unsupported_state;
-    // Invariants the member functions keep: at most 100 one-time keys, ids
-    // unique and below the next id, newest (highest id) first.
-    if (w.one_time_keys.size() > max_one_time_keys) return olm_error::bad_state;
-    std::uint32_t above = w.next_key_id + 1;
-    for (const auto& k : w.one_time_keys) {
-        if (k.id == 0 || k.id >= above) return olm_error::bad_state;
-        above = k.id;
-    }
-    for (const auto* f : {&w.fallback, &w.previous_fallback})
-        if (*f && ((*f)->id == 0 || (*f)->id > w.next_key_id)) return olm_error::bad_state;
-    if (w.previous_fallback && !w.fallback) return olm_error::bad_state;
+    std::vector<std::uint32_t> ids;
+    for (const auto& k : w.one_time_keys)
+        ids.push_back(k.id);
+    E2EKIT_CHECK(check_keys(
+        w.one_time_keys.size(), ids,
+        w.fallback ? std::optional<std::uint32_t>(w.fallback->id) : std::nullopt,
+        w.previous_fallback ? std::optional<std::uint32_t>(w.previous_fallback->id) : std::nullopt,
+        w.next_key_id));
+    // Exactly one form of the Ed25519 key.
+    if (w.ed25519_seed.has_value() == w.ed25519_expanded.has_value()) return olm_error::bad_state;
     account a;
-    a.signing_ = crypto::ed25519::from_seed(crypto::ed25519::seed(w.ed25519_seed));
+    if (w.ed25519_seed) {
+        a.set_seed(crypto::ed25519::seed(*w.ed25519_seed));
+    } else {
+        a.expanded_ = crypto::ed25519::expanded_key(*w.ed25519_expanded);
+        auto pub = crypto::ed25519::public_from_expanded(a.expanded_);
+        if (!pub) return olm_error::bad_state;
+        a.ed25519_ = *pub;
+    }
     a.identity_ = crypto::x25519::from_private(crypto::x25519::private_key(w.curve25519_private));
     a.one_time_keys_.reserve(w.one_time_keys.size());
     for (const auto& k : w.one_time_keys)
@@ -118,6 +134,51 @@ inline result<account> account::parse(bytes_view stored) {
     if (w.fallback) a.fallback_ = detail::from_wire(*w.fallback);
     if (w.previous_fallback) a.previous_fallback_ = detail::from_wire(*w.previous_fallback);
     a.next_key_id_ = w.next_key_id;
+    return a;
+}
+
+// Invariants the member functions keep: at most 100 one-time keys, ids
+// unique and below the next id, newest (highest id) first; fallback ids
+// not above the next id; no previous fallback key without a current one.
+inline result<void> account::check_keys(std::size_t one_time_keys,
+                                        const std::vector<std::uint32_t>& ids_newest_first,
+                                        std::optional<std::uint32_t> fallback,
+                                        std::optional<std::uint32_t> previous_fallback,
+                                        std::uint32_t next_key_id) {
+    if (one_time_keys > max_one_time_keys) return olm_error::bad_state;
+    std::uint64_t above = std::uint64_t{next_key_id} + 1;
+    for (std::uint32_t id : ids_newest_first) {
+        if (id == 0 || id >= above) return olm_error::bad_state;
+        above = id;
+    }
+    for (const auto& f : {fallback, previous_fallback})
+        if (f && (*f == 0 || *f > next_key_id)) return olm_error::bad_state;
+    if (previous_fallback && !fallback) return olm_error::bad_state;
+    return ok();
+}
+
+inline result<account> account::from_parts(crypto::ed25519::expanded_key signing, key_pair identity,
+                                           std::vector<account_key> one_time_keys,
+                                           std::optional<account_key> fallback,
+                                           std::optional<account_key> previous_fallback,
+                                           std::uint32_t next_key_id) {
+    std::vector<std::uint32_t> ids;
+    for (const auto& k : one_time_keys)
+        ids.push_back(k.id);
+    E2EKIT_CHECK(check_keys(one_time_keys.size(), ids,
+                            fallback ? std::optional<std::uint32_t>(fallback->id) : std::nullopt,
+                            previous_fallback ? std::optional<std::uint32_t>(previous_fallback->id)
+                                              : std::nullopt,
+                            next_key_id));
+    E2EKIT_TRY(pub, crypto::ed25519::public_from_expanded(signing));
+    account a;
+    a.expanded_ = std::move(signing);
+    a.ed25519_ = pub;
+    a.identity_ = std::move(identity);
+    a.one_time_keys_ = std::move(one_time_keys);
+    a.fallback_ = std::move(fallback);
+    a.previous_fallback_ = std::move(previous_fallback);
+    a.next_key_id_ = next_key_id;
     return a;
 }
 
