@@ -4,11 +4,14 @@
 // the names of their primitives) and the concepts that constrain the
 // templates, not the templates' bodies, the wire codecs or Boost.Hana.
 //
-// Aliases declared: protocols::signal_v3 (full: e2ekit/protocols/signal.hpp).
+// Aliases declared: protocols::signal_v3 (full: e2ekit/protocols/signal.hpp),
+// protocols::olm_v1 (full: e2ekit/protocols/olm.hpp).
 #ifndef E2EKIT_FWD_HPP
 #define E2EKIT_FWD_HPP
 
 #include <e2ekit/agreement/concept.hpp>
+#include <e2ekit/agreement/triple_dh_concept.hpp>
+#include <e2ekit/protocols/olm/params.hpp>
 #include <e2ekit/protocols/signal/params.hpp>
 #include <e2ekit/ratchet/concept.hpp>
 
@@ -17,6 +20,8 @@ namespace e2ekit {
 namespace agreement {
 template <x3dh_params P>
 struct x3dh;
+template <triple_dh_params P>
+struct triple_dh;
 } // namespace agreement
 
 namespace ratchet {
@@ -35,6 +40,13 @@ struct envelope_v3;
 
 using signal_v3 = protocol<agreement::x3dh<signal::x3dh_params>,
                            ratchet::double_ratchet<signal::ratchet_params>, signal::envelope_v3>;
+
+namespace olm {
+struct envelope_v1;
+} // namespace olm
+
+using olm_v1 = protocol<agreement::triple_dh<olm::triple_dh_params>,
+                        ratchet::double_ratchet<olm::ratchet_params>, olm::envelope_v1>;
 
 } // namespace protocols
 } // namespace e2ekit

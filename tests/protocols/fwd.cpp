@@ -15,9 +15,11 @@ struct names_of<e2ekit::protocols::protocol<A, R, E>> {
     using envelope = E;
 };
 using fwd_names = names_of<e2ekit::protocols::signal_v3>;
+using fwd_olm = names_of<e2ekit::protocols::olm_v1>;
 } // namespace
 
 // The full header afterwards: its alias must be the same type.
+#include <e2ekit/protocols/olm.hpp>
 #include <e2ekit/protocols/signal.hpp>
 
 TEST_CASE("fwd.hpp: declares signal_v3 as the full header defines it", "[protocols][fwd]") {
@@ -25,4 +27,11 @@ TEST_CASE("fwd.hpp: declares signal_v3 as the full header defines it", "[protoco
     STATIC_REQUIRE(std::is_same_v<fwd_names::agreement, protocols::signal_v3::agreement_type>);
     STATIC_REQUIRE(std::is_same_v<fwd_names::ratchet, protocols::signal_v3::ratchet_type>);
     STATIC_REQUIRE(std::is_same_v<fwd_names::envelope, protocols::signal::envelope_v3>);
+}
+
+TEST_CASE("fwd.hpp: declares olm_v1 as the full header defines it", "[protocols][fwd]") {
+    using namespace e2ekit;
+    STATIC_REQUIRE(std::is_same_v<fwd_olm::agreement, protocols::olm_v1::agreement_type>);
+    STATIC_REQUIRE(std::is_same_v<fwd_olm::ratchet, protocols::olm_v1::ratchet_type>);
+    STATIC_REQUIRE(std::is_same_v<fwd_olm::envelope, protocols::olm::envelope_v1>);
 }
