@@ -71,9 +71,11 @@ public:
 
     /// HKDF with a zero salt of HashLen bytes (an empty salt is the same,
     /// RFC 5869 §2.2).
-    static hkdf_message_keys derive(const message_key& mk) {
+    static hkdf_message_keys derive(const message_key& mk) { return derive_from(mk.view()); }
+    /// The same from key material of any size (Megolm: the 128-byte ratchet).
+    static hkdf_message_keys derive_from(bytes_view ikm) {
         hkdf_message_keys out;
-        (void)KDF::derive(out.k_.mutable_view(), mk.view(), bytes_view{}, Info.bytes());
+        (void)KDF::derive(out.k_.mutable_view(), ikm, bytes_view{}, Info.bytes());
         return out;
     }
 
