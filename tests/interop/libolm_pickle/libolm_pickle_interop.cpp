@@ -518,6 +518,46 @@ void test_group(const std::string& key) {
         const bytes e = export_at(in, 4);
         EXPECT(std::equal(e.begin() + 5, e.begin() + 133, h->initial.data.data()));
     }
+    // Imported into e2ekit: the outbound session goes on at index 7, read
+    // by libolm's inbound session; the inbound one reads libolm's next message.
+    {
+        auto sender = lo::import_outbound_group_session(op, as_bytes(key));
+        EXPECT(sender.has_value());
+        if (sender) {
+            auto [next, m] =
+                e2ekit::protocols::megolm::encrypt(*sender, as_bytes("from e2ekit")).split();
+            std::string wire = b64(m);
+            std::string copy = wire;
+            const std::size_t max = olm_group_decrypt_max_plaintext_length(
+                in, reinterpret_cast<std::uint8_t*>(copy.data()), copy.size());
+            std::string pt(max == olm_error() ? 0 : max, '\0');
+            std::uint32_t index = 0;
+            const std::size_t n =
+                max == olm_error()
+                    ? olm_error()
+                    : olm_group_decrypt(in, reinterpret_cast<std::uint8_t*>(wire.data()),
+                                        wire.size(), reinterpret_cast<std::uint8_t*>(pt.data()),
+                                        pt.size(), &index);
+            EXPECT(n != olm_error() && pt.substr(0, n) == "from e2ekit" && index == 7);
+            EXPECT(next.ratchet.counter == 8);
+        }
+        auto reader = lo::import_inbound_group_session(pickle_in(in), as_bytes(key));
+        EXPECT(reader.has_value());
+        if (reader) {
+            const std::string pt = "eighth";
+            std::string m(olm_group_encrypt_message_length(out, pt.size()), '\0');
+            check_olm(olm_group_encrypt(out, reinterpret_cast<const std::uint8_t*>(pt.data()),
+                                        pt.size(), reinterpret_cast<std::uint8_t*>(m.data()),
+                                        m.size()),
+                      "group encrypt");
+            auto step = e2ekit::protocols::megolm::decrypt(*reader, unb64(m));
+            EXPECT(step.has_value());
+            if (step) {
+                auto d = std::move(*step).release();
+                EXPECT(std::string(as_chars(d.plaintext.view())) == pt && d.index == 7);
+            }
+        }
+    }
     EXPECT(lo::parse_outbound_group_session(pickle_in(in), as_bytes(key)).error() ==
            lo::pickle_error::unknown_version);
     EXPECT(lo::parse_inbound_group_session(op, as_bytes("wrong")).error() ==

@@ -16,6 +16,9 @@
 // The result goes through the ratchet's own stored form, whose strict
 // parser checks the invariants (key order, bounds) a damaged pickle breaks.
 //
+// Megolm sessions keep their ratchets, indexes, signing keys and verified
+// flag; an outbound session signs with the expanded key libolm kept.
+//
 // An account keeps its keys, ids and published flags; its Ed25519 key is
 // the expanded one libolm kept (olm::account signs with it as libolm did),
 // and every private key must be its public key's (`malformed` otherwise).
@@ -25,6 +28,7 @@
 #include <e2ekit/core/result.hpp>
 #include <e2ekit/crypto/x25519.hpp>
 #include <e2ekit/protocols/libolm/pickle.hpp>
+#include <e2ekit/protocols/megolm/session.hpp>
 #include <e2ekit/protocols/olm/account.hpp>
 #include <e2ekit/protocols/olm/session.hpp>
 
@@ -124,6 +128,42 @@ inline result<olm::account> import_account(std::string_view pickle, bytes_view p
 inline result<olm::session_state> import_session(std::string_view pickle, bytes_view pickle_key) {
     E2EKIT_TRY(p, parse_session(pickle, pickle_key));
     return import_session(p);
+}
+
+inline result<megolm::outbound_session>
+import_outbound_group_session(const outbound_group_session& p) {
+    megolm::outbound_session s;
+    s.ratchet.data = megolm::megolm_ratchet::data_type(p.ratchet.data.view());
+    s.ratchet.counter = p.ratchet.counter;
+    s.signing = crypto::ed25519::expanded_key(p.signing.private_key.view());
+    auto pub = crypto::ed25519::public_from_expanded(s.signing);
+    if (!pub || *pub != p.signing.public_key) return pickle_error::malformed;
+    s.signing_public = *pub;
+    return s;
+}
+
+inline result<megolm::inbound_session>
+import_inbound_group_session(const inbound_group_session& p) {
+    megolm::inbound_session s;
+    s.initial.data = megolm::megolm_ratchet::data_type(p.initial.data.view());
+    s.initial.counter = p.initial.counter;
+    s.latest.data = megolm::megolm_ratchet::data_type(p.latest.data.view());
+    s.latest.counter = p.latest.counter;
+    s.signing_key = p.signing_key;
+    s.verified = p.signing_key_verified;
+    return s;
+}
+
+inline result<megolm::outbound_session> import_outbound_group_session(std::string_view pickle,
+                                                                      bytes_view pickle_key) {
+    E2EKIT_TRY(p, parse_outbound_group_session(pickle, pickle_key));
+    return import_outbound_group_session(p);
+}
+
+inline result<megolm::inbound_session> import_inbound_group_session(std::string_view pickle,
+                                                                    bytes_view pickle_key) {
+    E2EKIT_TRY(p, parse_inbound_group_session(pickle, pickle_key));
+    return import_inbound_group_session(p);
 }
 
 } // namespace e2ekit::protocols::libolm
