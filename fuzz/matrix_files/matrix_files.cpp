@@ -1,0 +1,73 @@
+// Fuzzes the Matrix file readers (protocols/matrix/): the first byte picks a
+// key export file (the rest as its text, read under a fixed passphrase with
+// a low round count written into seeds) or an attachment's info JSON (the
+// rest, over a fixed ciphertext). Outcomes are values or matrix_error; an
+// export that reads must be one this harness's passphrase made, so its JSON
+// is the known one. Seeds: E2EKIT_FUZZ_SEEDS_OUT=<dir> replay_matrix_files /dev/null.
+#include <e2ekit/protocols/matrix/attachment.hpp>
+#include <e2ekit/protocols/matrix/key_export.hpp>
+
+#include <e2ekit/codec/json.hpp>
+#include <e2ekit/core/random.hpp>
+
+#include <cstdint>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+
+using namespace e2ekit;
+namespace mx = e2ekit::protocols::matrix;
+
+namespace {
+
+void require(bool ok) {
+    if (!ok) std::abort();
+}
+
+const std::string json = R"([{"session_id":"fuzz"}])";
+const bytes attachment_ct(64, 0x5a);
+
+void seed(const char* dir, const std::string& name, char kind, const std::string& body) {
+    std::ofstream f(std::string(dir) + "/" + name, std::ios::binary);
+    f.put(kind);
+    f << body;
+}
+
+void write_seeds(const char* dir) {
+    testing::deterministic_random rng(9);
+    const auto file = mx::export_keys(as_bytes(json), "fuzz", rng, 2).value();
+    seed(dir, "export", 0, file);
+    seed(dir, "export_cut", 0, file.substr(0, file.size() / 2));
+    seed(dir, "export_other_rounds", 0, mx::export_keys(as_bytes(json), "fuzz", rng, 3).value());
+    auto a = mx::encrypt_attachment(as_bytes("x"), rng);
+    seed(dir, "attachment_info", 1, a.info.dump());
+    a.info["v"] = "v1";
+    seed(dir, "attachment_v1", 1, a.info.dump());
+    seed(dir, "not_json", 1, "{\"v\":");
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    static const bool seeded = [] {
+        if (const char* dir = std::getenv("E2EKIT_FUZZ_SEEDS_OUT")) write_seeds(dir);
+        return true;
+    }();
+    (void)seeded;
+    if (size == 0) return 0;
+    const std::string_view text(reinterpret_cast<const char*>(data) + 1, size - 1);
+    if (data[0] % 2 == 0) {
+        // A bound on the rounds keeps each input cheap.
+        auto r = mx::import_keys(text, "fuzz", 16);
+        if (r)
+            require(std::string(as_chars(r->view())) == json);
+        else
+            require(r.error().category() == std::error_code(mx::matrix_error{}).category());
+    } else {
+        auto info = codec::json::parse(text);
+        if (!info) return 0;
+        auto r = mx::decrypt_attachment(attachment_ct, *info);
+        if (!r) require(r.error().category() == std::error_code(mx::matrix_error{}).category());
+    }
+    return 0;
+}
