@@ -1,10 +1,12 @@
 // e2ekit's Matrix key export files and v2 attachments
 // (protocols/matrix/{key_export,attachment}.hpp) against independent.py,
-// written on python3-cryptography alone: each side writes, the other
-// reads, and the plaintexts must come back. Skipped (77) without
-// /usr/bin/python3 or its cryptography package.
+// written on python3-cryptography alone, and its PK encryption (pk.hpp)
+// against python-olm (olm_pk.py): each side writes, the other reads, and
+// the plaintexts must come back. Skipped (77) without /usr/bin/python3 or
+// its cryptography and olm packages.
 #include <e2ekit/protocols/matrix/attachment.hpp>
 #include <e2ekit/protocols/matrix/key_export.hpp>
+#include <e2ekit/protocols/matrix/pk.hpp>
 
 #include <e2ekit/codec/hex.hpp>
 #include <e2ekit/core/random.hpp>
@@ -32,7 +34,7 @@ int failures = 0;
         }                                                                                          \
     } while (0)
 
-std::string script;
+std::string script, pk_script;
 std::filesystem::path work;
 
 void write_file(const std::filesystem::path& p, bytes_view b) {
@@ -41,11 +43,12 @@ void write_file(const std::filesystem::path& p, bytes_view b) {
 }
 
 /// Runs the script with `args`, `input` on its stdin; its stdout, or exits.
-std::string run(const std::string& args, const std::string& input = {}) {
+std::string run(const std::string& args, const std::string& input = {},
+                const std::string& which = script) {
     const auto in = work / "stdin", out = work / "stdout";
     write_file(in, as_bytes(input));
     const std::string cmd =
-        "/usr/bin/python3 " + script + " " + args + " < " + in.string() + " > " + out.string();
+        "/usr/bin/python3 " + which + " " + args + " < " + in.string() + " > " + out.string();
     if (std::system(cmd.c_str()) != 0) {
         std::fprintf(stderr, "failed: %s\n", cmd.c_str());
         std::exit(1);
@@ -59,10 +62,11 @@ std::string run(const std::string& args, const std::string& input = {}) {
 } // namespace
 
 int main(int argc, char** argv) {
-    if (argc != 3) return 2;
+    if (argc != 4) return 2;
     script = argv[1];
-    work = argv[2];
-    if (std::system("/usr/bin/python3 -c 'import cryptography' 2>/dev/null") != 0) return 77;
+    pk_script = argv[2];
+    work = argv[3];
+    if (std::system("/usr/bin/python3 -c 'import cryptography, olm' 2>/dev/null") != 0) return 77;
     std::filesystem::create_directories(work);
     testing::deterministic_random rng(31);
 
@@ -92,6 +96,36 @@ int main(int argc, char** argv) {
     const bytes ct = codec::hex::decode(made["ciphertext"].get<std::string>()).value();
     auto opened = mx::decrypt_attachment(ct, made["info"]);
     EXPECT(opened && to_bytes(opened->view()) == content);
+
+    // PK encryption: python-olm encrypts to e2ekit's key, and decrypts what
+    // e2ekit encrypts to its key.
+    const auto mine = crypto::x25519::generate(rng);
+    const auto b64 = [](bytes_view b) {
+        return codec::base64::encode<codec::base64::standard_unpadded>(b);
+    };
+    const auto unb64 = [](const nlohmann::json& j) {
+        return codec::base64::decode<codec::base64::standard_unpadded>(j.get<std::string>())
+            .value();
+    };
+    const auto sent = nlohmann::json::parse(run("encrypt " + b64(mine.pub), json, pk_script));
+    mx::pk_message m;
+    m.ciphertext = unb64(sent["ciphertext"]);
+    const bytes mac = unb64(sent["mac"]), eph = unb64(sent["ephemeral"]);
+    EXPECT(mac.size() == 8 && eph.size() == 32);
+    std::copy(mac.begin(), mac.end(), m.mac.begin());
+    std::copy(eph.begin(), eph.end(), m.ephemeral.begin());
+    auto pk_pt = mx::pk_decrypt(mine.priv, m);
+    EXPECT(pk_pt && std::string(as_chars(pk_pt->view())) == json);
+    const auto peer = nlohmann::json::parse(run("new", {}, pk_script));
+    crypto::x25519::public_key peer_pub{};
+    const bytes pp = unb64(peer["public"]);
+    std::copy(pp.begin(), pp.end(), peer_pub.begin());
+    const auto to_peer = mx::pk_encrypt(peer_pub, as_bytes(json), rng).value();
+    const nlohmann::json wire = {{"ephemeral", b64(to_peer.ephemeral)},
+                                 {"mac", b64(to_peer.mac)},
+                                 {"ciphertext", b64(to_peer.ciphertext)}};
+    EXPECT(run("decrypt '" + peer["pickle"].get<std::string>() + "'", wire.dump(), pk_script) ==
+           json);
 
     if (failures) {
         std::fprintf(stderr, "%d failures\n", failures);
