@@ -1,11 +1,13 @@
 // Fuzzes the Matrix file readers (protocols/matrix/): the first byte picks a
 // key export file (the rest as its text, read under a fixed passphrase with
-// a low round count written into seeds) or an attachment's info JSON (the
-// rest, over a fixed ciphertext). Outcomes are values or matrix_error; an
+// a low round count written into seeds), an attachment's info JSON (the
+// rest, over a fixed ciphertext) or a signed JSON object (verified under a
+// fixed key: it verifies only if that key signed it). Outcomes are values or matrix_error; an
 // export that reads must be one this harness's passphrase made, so its JSON
 // is the known one. Seeds: E2EKIT_FUZZ_SEEDS_OUT=<dir> replay_matrix_files /dev/null.
 #include <e2ekit/protocols/matrix/attachment.hpp>
 #include <e2ekit/protocols/matrix/key_export.hpp>
+#include <e2ekit/protocols/matrix/signed_json.hpp>
 
 #include <e2ekit/codec/json.hpp>
 #include <e2ekit/core/random.hpp>
@@ -44,6 +46,13 @@ void write_seeds(const char* dir) {
     a.info["v"] = "v1";
     seed(dir, "attachment_v1", 1, a.info.dump());
     seed(dir, "not_json", 1, "{\"v\":");
+    static const auto kp = crypto::ed25519::from_seed(crypto::ed25519::seed{});
+    nlohmann::json obj = {{"user_id", "@fuzz:example.org"}, {"keys", {{"k", "v"}}}};
+    (void)mx::sign_json(obj, "@fuzz:example.org", "FUZZ",
+                        [](bytes_view b) { return crypto::ed25519::sign(kp.priv, b); });
+    seed(dir, "signed", 2, obj.dump());
+    obj["keys"]["k"] = "w";
+    seed(dir, "signed_changed", 2, obj.dump());
 }
 
 } // namespace
@@ -56,7 +65,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)seeded;
     if (size == 0) return 0;
     const std::string_view text(reinterpret_cast<const char*>(data) + 1, size - 1);
-    if (data[0] % 2 == 0) {
+    if (data[0] % 3 == 2) {
+        static const auto kp = crypto::ed25519::from_seed(crypto::ed25519::seed{});
+        auto obj = codec::json::parse(text);
+        if (!obj) return 0;
+        auto r = mx::verify_json(*obj, "@fuzz:example.org", "FUZZ", kp.pub);
+        if (r) {
+            // Ed25519 is deterministic: the signature that verified is the
+            // one this key makes over the signing text.
+            const auto text = mx::signing_text(*obj).value();
+            const auto sig = crypto::ed25519::sign(kp.priv, as_bytes(text));
+            const auto& by = (*obj)["signatures"]["@fuzz:example.org"];
+            const auto got = codec::json::get_bytes(by, "ed25519:FUZZ");
+            require(got.has_value() && equal_public(*got, sig));
+        } else {
+            require(r.error().category() == std::error_code(mx::matrix_error{}).category());
+        }
+    } else if (data[0] % 3 == 0) {
         // A bound on the rounds keeps each input cheap.
         auto r = mx::import_keys(text, "fuzz", 16);
         if (r)

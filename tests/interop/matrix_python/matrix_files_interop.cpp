@@ -7,6 +7,7 @@
 #include <e2ekit/protocols/matrix/attachment.hpp>
 #include <e2ekit/protocols/matrix/key_export.hpp>
 #include <e2ekit/protocols/matrix/pk.hpp>
+#include <e2ekit/protocols/matrix/signed_json.hpp>
 
 #include <e2ekit/codec/hex.hpp>
 #include <e2ekit/core/random.hpp>
@@ -34,7 +35,7 @@ int failures = 0;
         }                                                                                          \
     } while (0)
 
-std::string script, pk_script;
+std::string script, pk_script, json_script;
 std::filesystem::path work;
 
 void write_file(const std::filesystem::path& p, bytes_view b) {
@@ -62,11 +63,14 @@ std::string run(const std::string& args, const std::string& input = {},
 } // namespace
 
 int main(int argc, char** argv) {
-    if (argc != 4) return 2;
+    if (argc != 5) return 2;
     script = argv[1];
     pk_script = argv[2];
-    work = argv[3];
-    if (std::system("/usr/bin/python3 -c 'import cryptography, olm' 2>/dev/null") != 0) return 77;
+    json_script = argv[3];
+    work = argv[4];
+    if (std::system("/usr/bin/python3 -c 'import cryptography, olm, canonicaljson' 2>/dev/null") !=
+        0)
+        return 77;
     std::filesystem::create_directories(work);
     testing::deterministic_random rng(31);
 
@@ -126,6 +130,22 @@ int main(int argc, char** argv) {
                                  {"ciphertext", b64(to_peer.ciphertext)}};
     EXPECT(run("decrypt '" + peer["pickle"].get<std::string>() + "'", wire.dump(), pk_script) ==
            json);
+
+    // Signed JSON: canonical forms equal python3-canonicaljson's, and
+    // e2ekit's signature verifies under python-olm.
+    const auto kp = crypto::ed25519::generate(rng);
+    nlohmann::json device = {
+        {"user_id", "@alice:example.org"},
+        {"device_id", "E2EKIT"},
+        {"algorithms", {"m.olm.v1.curve25519-aes-sha2", "m.megolm.v1.aes-sha2"}},
+        {"keys", {{"curve25519:E2EKIT", "3C5BFWi2Y8MaVvjM8M22DBmh24PmgR0nPvJOIArzgyI"}}},
+        {"z", {{"\u00e9t\u00e9", 1}, {"a", nullptr}, {"n", -9007199254740991}}},
+        {"unsigned", {{"device_display_name", "e2ekit"}}}};
+    EXPECT(run("canonical", device.dump(), json_script) == codec::json::canonical(device).value());
+    EXPECT(mx::sign_json(device, "@alice:example.org", "E2EKIT",
+                         [&](bytes_view b) { return crypto::ed25519::sign(kp.priv, b); }));
+    EXPECT(run("check @alice:example.org E2EKIT " + b64(kp.pub), device.dump(), json_script) ==
+           "ok\n");
 
     if (failures) {
         std::fprintf(stderr, "%d failures\n", failures);
