@@ -12,6 +12,8 @@
 #include <e2ekit/codec/json.hpp>
 #include <e2ekit/core/random.hpp>
 
+#include <fuzz/support/seeds.hpp>
+
 #include <cstdint>
 #include <cstdlib>
 #include <fstream>
@@ -58,11 +60,7 @@ void write_seeds(const char* dir) {
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    static const bool seeded = [] {
-        if (const char* dir = std::getenv("E2EKIT_FUZZ_SEEDS_OUT")) write_seeds(dir);
-        return true;
-    }();
-    (void)seeded;
+    e2ekit::fuzz::write_seeds_once([](const char* dir) { write_seeds(dir); });
     if (size == 0) return 0;
     const std::string_view text(reinterpret_cast<const char*>(data) + 1, size - 1);
     if (data[0] % 3 == 2) {

@@ -11,6 +11,8 @@
 
 #include <e2ekit/core/random.hpp>
 
+#include <fuzz/support/seeds.hpp>
+
 #include <cstdint>
 #include <cstdlib>
 #include <fstream>
@@ -72,11 +74,7 @@ void write_seeds(const std::string& dir) {
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    static const bool seeded = [] {
-        if (const char* dir = std::getenv("E2EKIT_FUZZ_SEEDS_OUT")) write_seeds(dir);
-        return true;
-    }();
-    (void)seeded;
+    e2ekit::fuzz::write_seeds_once([](const char* dir) { write_seeds(dir); });
     if (size == 0) return 0;
     const bytes_view in(data + 1, size - 1);
     const world& w = the_world();

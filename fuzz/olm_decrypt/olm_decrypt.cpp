@@ -24,6 +24,8 @@
 #include <e2ekit/protocols/olm/account.hpp>
 #include <e2ekit/protocols/olm/session.hpp>
 
+#include <fuzz/support/seeds.hpp>
+
 #include <cstdint>
 #include <cstdlib>
 #include <fstream>
@@ -190,11 +192,7 @@ void write_seeds(const char* dir) {
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    static const bool seeded = [] {
-        if (const char* dir = std::getenv("E2EKIT_FUZZ_SEEDS_OUT")) write_seeds(dir);
-        return true;
-    }();
-    (void)seeded;
+    e2ekit::fuzz::write_seeds_once([](const char* dir) { write_seeds(dir); });
     const world& w = the_world();
     if (size == 0) return 0;
     const bytes_view rest(reinterpret_cast<const byte*>(data) + 1, size - 1);

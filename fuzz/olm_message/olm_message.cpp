@@ -19,6 +19,8 @@
 #include <e2ekit/protocols/olm/messages.hpp>
 #include <e2ekit/protocols/olm/session.hpp>
 
+#include <fuzz/support/seeds.hpp>
+
 #include <cstdint>
 #include <cstdlib>
 #include <fstream>
@@ -143,11 +145,7 @@ void write_seeds(const char* dir) {
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    static const bool seeded = [] {
-        if (const char* dir = std::getenv("E2EKIT_FUZZ_SEEDS_OUT")) write_seeds(dir);
-        return true;
-    }();
-    (void)seeded;
+    e2ekit::fuzz::write_seeds_once([](const char* dir) { write_seeds(dir); });
     if (size == 0) return 0;
     const bytes_view in(reinterpret_cast<const byte*>(data) + 1, size - 1);
     switch (data[0] % 4) {

@@ -9,6 +9,8 @@
 #include <e2ekit/protocols/matrix/pk.hpp>
 #include <e2ekit/protocols/matrix/signed_json.hpp>
 
+#include <tests/support/expect.hpp>
+
 #include <e2ekit/codec/hex.hpp>
 #include <e2ekit/core/random.hpp>
 
@@ -25,15 +27,6 @@ using namespace e2ekit;
 namespace mx = e2ekit::protocols::matrix;
 
 namespace {
-
-int failures = 0;
-#define EXPECT(cond)                                                                               \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            std::fprintf(stderr, "%s:%d: expected %s\n", __FILE__, __LINE__, #cond);               \
-            ++failures;                                                                            \
-        }                                                                                          \
-    } while (0)
 
 std::string script, pk_script, json_script;
 std::filesystem::path work;
@@ -79,13 +72,14 @@ int main(int argc, char** argv) {
     // e2ekit writes, python reads.
     auto file = mx::export_keys(as_bytes(json), "pass phrase", rng, 1000).value();
     write_file(work / "e2ekit.export", as_bytes(file));
-    EXPECT(run("read-export " + (work / "e2ekit.export").string() + " 'pass phrase'") == json);
+    E2EKIT_EXPECT(run("read-export " + (work / "e2ekit.export").string() + " 'pass phrase'") ==
+                  json);
     // python writes, e2ekit reads (and refuses another passphrase).
     const std::string theirs = run("write-export 'pass phrase' 777", json);
     auto back = mx::import_keys(theirs, "pass phrase");
-    EXPECT(back && std::string(as_chars(back->view())) == json);
-    EXPECT(mx::import_keys(theirs, "pass phrasf").error() ==
-           mx::matrix_error::authentication_failed);
+    E2EKIT_EXPECT(back && std::string(as_chars(back->view())) == json);
+    E2EKIT_EXPECT(mx::import_keys(theirs, "pass phrasf").error() ==
+                  mx::matrix_error::authentication_failed);
 
     // Attachments, both ways.
     bytes content(70000);
@@ -93,13 +87,13 @@ int main(int argc, char** argv) {
     auto a = mx::encrypt_attachment(content, rng);
     write_file(work / "e2ekit.bin", a.ciphertext);
     const std::string hex = run("read-attachment " + (work / "e2ekit.bin").string(), a.info.dump());
-    EXPECT(hex.substr(0, hex.size() - 1) == codec::hex::encode(content));
+    E2EKIT_EXPECT(hex.substr(0, hex.size() - 1) == codec::hex::encode(content));
     write_file(work / "plain.bin", content);
     const auto made =
         nlohmann::json::parse(run("write-attachment " + (work / "plain.bin").string()));
     const bytes ct = codec::hex::decode(made["ciphertext"].get<std::string>()).value();
     auto opened = mx::decrypt_attachment(ct, made["info"]);
-    EXPECT(opened && to_bytes(opened->view()) == content);
+    E2EKIT_EXPECT(opened && to_bytes(opened->view()) == content);
 
     // PK encryption: python-olm encrypts to e2ekit's key, and decrypts what
     // e2ekit encrypts to its key.
@@ -115,11 +109,11 @@ int main(int argc, char** argv) {
     mx::pk_message m;
     m.ciphertext = unb64(sent["ciphertext"]);
     const bytes mac = unb64(sent["mac"]), eph = unb64(sent["ephemeral"]);
-    EXPECT(mac.size() == 8 && eph.size() == 32);
+    E2EKIT_EXPECT(mac.size() == 8 && eph.size() == 32);
     std::copy(mac.begin(), mac.end(), m.mac.begin());
     std::copy(eph.begin(), eph.end(), m.ephemeral.begin());
     auto pk_pt = mx::pk_decrypt(mine.priv, m);
-    EXPECT(pk_pt && std::string(as_chars(pk_pt->view())) == json);
+    E2EKIT_EXPECT(pk_pt && std::string(as_chars(pk_pt->view())) == json);
     const auto peer = nlohmann::json::parse(run("new", {}, pk_script));
     crypto::x25519::public_key peer_pub{};
     const bytes pp = unb64(peer["public"]);
@@ -128,8 +122,8 @@ int main(int argc, char** argv) {
     const nlohmann::json wire = {{"ephemeral", b64(to_peer.ephemeral)},
                                  {"mac", b64(to_peer.mac)},
                                  {"ciphertext", b64(to_peer.ciphertext)}};
-    EXPECT(run("decrypt '" + peer["pickle"].get<std::string>() + "'", wire.dump(), pk_script) ==
-           json);
+    E2EKIT_EXPECT(
+        run("decrypt '" + peer["pickle"].get<std::string>() + "'", wire.dump(), pk_script) == json);
 
     // Signed JSON: canonical forms equal python3-canonicaljson's, and
     // e2ekit's signature verifies under python-olm.
@@ -141,16 +135,12 @@ int main(int argc, char** argv) {
         {"keys", {{"curve25519:E2EKIT", "3C5BFWi2Y8MaVvjM8M22DBmh24PmgR0nPvJOIArzgyI"}}},
         {"z", {{"\u00e9t\u00e9", 1}, {"a", nullptr}, {"n", -9007199254740991}}},
         {"unsigned", {{"device_display_name", "e2ekit"}}}};
-    EXPECT(run("canonical", device.dump(), json_script) == codec::json::canonical(device).value());
-    EXPECT(mx::sign_json(device, "@alice:example.org", "E2EKIT",
-                         [&](bytes_view b) { return crypto::ed25519::sign(kp.priv, b); }));
-    EXPECT(run("check @alice:example.org E2EKIT " + b64(kp.pub), device.dump(), json_script) ==
-           "ok\n");
+    E2EKIT_EXPECT(run("canonical", device.dump(), json_script) ==
+                  codec::json::canonical(device).value());
+    E2EKIT_EXPECT(mx::sign_json(device, "@alice:example.org", "E2EKIT",
+                                [&](bytes_view b) { return crypto::ed25519::sign(kp.priv, b); }));
+    E2EKIT_EXPECT(run("check @alice:example.org E2EKIT " + b64(kp.pub), device.dump(),
+                      json_script) == "ok\n");
 
-    if (failures) {
-        std::fprintf(stderr, "%d failures\n", failures);
-        return 1;
-    }
-    std::puts("matrix files: key exports and attachments read both ways");
-    return 0;
+    return test::expect_summary("matrix files: key exports and attachments read both ways");
 }

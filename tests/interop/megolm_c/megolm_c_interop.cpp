@@ -8,6 +8,8 @@
 //   failed, session unchanged); libolm refuses e2ekit's forgeries too.
 #include <e2ekit/protocols/megolm/session.hpp>
 
+#include <tests/support/expect.hpp>
+
 #include <e2ekit/codec/base64.hpp>
 #include <e2ekit/core/random.hpp>
 
@@ -27,15 +29,6 @@ using namespace e2ekit;
 namespace mg = e2ekit::protocols::megolm;
 
 namespace {
-
-int failures = 0;
-#define EXPECT(cond)                                                                               \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            std::fprintf(stderr, "%s:%d: expected %s\n", __FILE__, __LINE__, #cond);               \
-            ++failures;                                                                            \
-        }                                                                                          \
-    } while (0)
 
 std::string b64(bytes_view b) {
     return codec::base64::encode<codec::base64::standard_unpadded>(b);
@@ -105,31 +98,32 @@ void e2ekit_sends(testing::deterministic_random& rng) {
         msgs.push_back(std::move(m));
     }
     libolm_inbound in;
-    EXPECT(in.init(b64(key.view()), false));
+    E2EKIT_EXPECT(in.init(b64(key.view()), false));
     const auto order = shuffled(static_cast<std::uint32_t>(msgs.size()), rng);
     for (std::size_t k = 0; k < order.size(); ++k) {
         if (k % 10 == 3) continue; // dropped
         const auto got = in.decrypt(b64(msgs[order[k]]));
-        EXPECT(got && got->first == text(order[k]) && got->second == order[k]);
+        E2EKIT_EXPECT(got && got->first == text(order[k]) && got->second == order[k]);
     }
     // libolm agrees on where e2ekit's session key started.
-    EXPECT(olm_inbound_group_session_first_known_index(in.s) == 0);
+    E2EKIT_EXPECT(olm_inbound_group_session_first_known_index(in.s) == 0);
     // An e2ekit export at 250, read by libolm from there on only.
     auto mine = mg::create_inbound(key.view()).value();
     const auto exported = mg::export_at(mine, 250).value();
     libolm_inbound late;
-    EXPECT(late.init(b64(exported.view()), true));
-    EXPECT(late.decrypt(b64(msgs[300])).value_or(std::pair{std::string(), 0u}).first == text(300));
-    EXPECT(!late.decrypt(b64(msgs[249])));
+    E2EKIT_EXPECT(late.init(b64(exported.view()), true));
+    E2EKIT_EXPECT(late.decrypt(b64(msgs[300])).value_or(std::pair{std::string(), 0u}).first ==
+                  text(300));
+    E2EKIT_EXPECT(!late.decrypt(b64(msgs[249])));
     // libolm's export at 300 equals e2ekit's.
-    EXPECT(unb64(in.export_at(300)) == to_bytes(mg::export_at(mine, 300).value().view()));
+    E2EKIT_EXPECT(unb64(in.export_at(300)) == to_bytes(mg::export_at(mine, 300).value().view()));
     // Forgeries: libolm refuses a flipped ciphertext byte and a flipped signature byte.
     auto forged = msgs[10];
     forged[8] ^= 1;
-    EXPECT(!in.decrypt(b64(forged)));
+    E2EKIT_EXPECT(!in.decrypt(b64(forged)));
     forged = msgs[10];
     forged.back() ^= 1;
-    EXPECT(!in.decrypt(b64(forged)));
+    E2EKIT_EXPECT(!in.decrypt(b64(forged)));
 }
 
 void libolm_sends(testing::deterministic_random& rng) {
@@ -148,47 +142,49 @@ void libolm_sends(testing::deterministic_random& rng) {
         msgs.push_back(m);
     }
     auto in = mg::create_inbound(unb64(key)).value();
-    EXPECT(in.verified && in.first_known_index() == 0);
+    E2EKIT_EXPECT(in.verified && in.first_known_index() == 0);
     const auto verifier = crypto::ed25519_verifier::prepare(in.signing_key).value();
     const auto order = shuffled(static_cast<std::uint32_t>(msgs.size()), rng);
     for (std::size_t k = 0; k < order.size(); ++k) {
         if (k % 10 == 7) continue;
         auto step = mg::decrypt(in, verifier, unb64(msgs[order[k]]));
-        EXPECT(step.has_value());
+        E2EKIT_EXPECT(step.has_value());
         if (!step) continue;
         auto [next, d] = std::move(*step).split();
-        EXPECT(d.index == order[k] && std::string(as_chars(d.plaintext.view())) == text(order[k]));
+        E2EKIT_EXPECT(d.index == order[k] &&
+                      std::string(as_chars(d.plaintext.view())) == text(order[k]));
         in = std::move(next);
     }
-    EXPECT(verifier.accelerated());
+    E2EKIT_EXPECT(verifier.accelerated());
     // Forgeries and earlier indexes leave the session as it was.
     const auto before = mg::serialize(in);
     auto forged = unb64(msgs[5]);
     forged[8] ^= 1;
-    EXPECT(mg::decrypt(in, verifier, forged).error() ==
-           envelope::envelope_error::authentication_failed);
+    E2EKIT_EXPECT(mg::decrypt(in, verifier, forged).error() ==
+                  envelope::envelope_error::authentication_failed);
     forged = unb64(msgs[5]);
     forged.back() ^= 1;
-    EXPECT(mg::decrypt(in, verifier, forged).error() ==
-           envelope::envelope_error::authentication_failed);
-    EXPECT(ct::equal(mg::serialize(in).view(), before.view()));
+    E2EKIT_EXPECT(mg::decrypt(in, verifier, forged).error() ==
+                  envelope::envelope_error::authentication_failed);
+    E2EKIT_EXPECT(ct::equal(mg::serialize(in).view(), before.view()));
     // libolm's export at 320, imported by e2ekit: reads from 320 on only.
     libolm_inbound theirs;
-    EXPECT(theirs.init(key, false));
+    E2EKIT_EXPECT(theirs.init(key, false));
     auto imported = mg::create_inbound(unb64(theirs.export_at(320))).value();
-    EXPECT(!imported.verified && imported.first_known_index() == 320);
-    EXPECT(mg::decrypt(imported, unb64(msgs[319])).error() ==
-           mg::megolm_error::unknown_message_index);
+    E2EKIT_EXPECT(!imported.verified && imported.first_known_index() == 320);
+    E2EKIT_EXPECT(mg::decrypt(imported, unb64(msgs[319])).error() ==
+                  mg::megolm_error::unknown_message_index);
     auto step = mg::decrypt(imported, unb64(msgs[399]));
-    EXPECT(step.has_value());
+    E2EKIT_EXPECT(step.has_value());
     if (step) {
         auto [next, d] = std::move(*step).split();
-        EXPECT(std::string(as_chars(d.plaintext.view())) == text(399) && next.verified);
+        E2EKIT_EXPECT(std::string(as_chars(d.plaintext.view())) == text(399) && next.verified);
     }
     // A session key whose signature libolm made, with one bit changed: refused.
     auto bad_key = unb64(key);
     bad_key[20] ^= 1;
-    EXPECT(mg::create_inbound(bad_key).error() == envelope::envelope_error::authentication_failed);
+    E2EKIT_EXPECT(mg::create_inbound(bad_key).error() ==
+                  envelope::envelope_error::authentication_failed);
 }
 
 } // namespace
@@ -198,10 +194,6 @@ int main() {
     testing::deterministic_random rng(seed ? std::strtoull(seed, nullptr, 10) : 2026);
     e2ekit_sends(rng);
     libolm_sends(rng);
-    if (failures) {
-        std::fprintf(stderr, "%d failures\n", failures);
-        return 1;
-    }
-    std::puts("megolm: e2ekit and libolm read each other's sessions, exports and messages");
-    return 0;
+    return test::expect_summary(
+        "megolm: e2ekit and libolm read each other's sessions, exports and messages");
 }
