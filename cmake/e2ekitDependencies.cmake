@@ -18,6 +18,8 @@ if(NOT TARGET e2ekit_dep::xeddsa)
   add_library(e2ekit_dep::xeddsa UNKNOWN IMPORTED GLOBAL)
   set_target_properties(e2ekit_dep::xeddsa PROPERTIES IMPORTED_LOCATION "${E2EKIT_XEDDSA_LIBRARY}")
 endif()
+# XML for the OMEMO element forms (<encrypted>, <bundle>, <list>/<devices>).
+find_dependency(pugixml 1.11)
 # Header-only dependencies the codec layer includes.
 find_dependency(nlohmann_json 3.11)
 find_dependency(Boost 1.74 CONFIG COMPONENTS headers)
