@@ -17,6 +17,8 @@ packages=(
   python3-oldmemo python3-twomemo python3-xmlschema python3-cryptography
   # independent peers for codec cross-checks
   python3-protobuf python3-canonicaljson
+  # matrix-nio: a real client building and reading Olm/Megolm event contents
+  python3-matrix-nio
 )
 
 missing=()
