@@ -281,6 +281,19 @@ TEST_CASE("session::manager: pre-key policies, maintenance, failed commits", "[s
     CHECK(std::find(pk_after.begin(), pk_after.end(), pk_before.front()) == pk_after.end());
     auto again = alice->decrypt(ns_new, "bob@example.org", msg, r, t0);
     CHECK(again.has_value());
+    auto held = [&] {
+        const auto stored = alice.store.get("omemo.prekeys", ns_new).value();
+        return toy_new::has_prekey(toy_new::parse_prekeys(stored.view()).value(),
+                                   pk_before.front());
+    };
+    CHECK(held());
+    // Once bob answers in that session, the kept key goes.
+    const auto* ack = message_in(got.follow_ups, ns_new);
+    REQUIRE(ack);
+    REQUIRE(bob->decrypt(ns_new, "alice@example.org", ack->xml, r, t0));
+    const auto two = bob->encrypt(to_alice, as_bytes("two"), r).value().messages.at(0).xml;
+    CHECK(text(*alice->decrypt(ns_new, "bob@example.org", two, r, t0).value().plaintext) == "two");
+    CHECK(!held());
 
     // Maintenance: nothing to do now; a week on, the signed pre-key turns.
     CHECK(alice->maintain(r, t0 + 3600).value().empty());

@@ -128,6 +128,14 @@ struct toy_backend {
         }
         return true;
     }
+    static bool has_prekey(const prekeys& p, std::uint32_t id) {
+        return std::any_of(p.keys.begin(), p.keys.end(),
+                           [&](const auto& k) { return k.first == id; });
+    }
+    static std::optional<std::uint32_t> passive_prekey(const session& s) {
+        if (s.active) return std::nullopt;
+        return s.prekey;
+    }
     static std::string bundle_xml(const identity& id, const prekeys& p) {
         json pks = json::array();
         for (const auto& [k, hidden] : p.keys)

@@ -22,7 +22,8 @@
 // |                                    |                            | last one still accepted   |
 // | `B::signed_prekey_time(pk)`        | `std::uint64_t`            | when it was made (2)      |
 // | `B::use_prekey(pk, pid, hide)`     | `bool`                     | erased or hidden; whether |
-// |                                    |                            | the bundle changed        |
+// |                                    |                            | anything changed          |
+// | `B::has_prekey(pk, pid)`           | `bool`                     | held, hidden or not       |
 // | `B::bundle_xml(id, pk)`            | `std::string`              | `<bundle>` to publish     |
 // | `B::serialize(pk)` / `(s)`         | `secret_bytes`             | stored forms (strict)     |
 // | `B::parse_prekeys(bytes)`          | `result<prekeys>`          |                           |
@@ -45,6 +46,8 @@
 // | `B::decrypt_key(s, k)`             | `result<pending<session,   | a normal `<key>`          |
 // |                                    | key_material>>`            |                           |
 // | `B::receiving_chain_length(s)`     | `std::uint32_t`            | messages since we sent    |
+// | `B::passive_prekey(s)`             | `std::optional<            | the one-time pre-key a    |
+// |                                    | std::uint32_t>`            | passive session came from |
 // | `B::parse_message(xml)`            | `result<message>`          | `<encrypted>`             |
 // | `B::sender_device(m)`              | `std::uint32_t`            |                           |
 // | `B::content_of(m)`                 | `const content&`           |                           |
@@ -124,6 +127,7 @@ concept omemo_backend = std::same_as<typename B::omemo_backend_concept, omemo_ba
     B::rotate(pk, id, r, now);
     { B::signed_prekey_time(cpk) } -> std::same_as<std::uint64_t>;
     { B::use_prekey(pk, std::uint32_t{}, bool{}) } -> std::same_as<bool>;
+    { B::has_prekey(cpk, std::uint32_t{}) } -> std::same_as<bool>;
     { B::bundle_xml(id, cpk) } -> std::same_as<std::string>;
     { B::serialize(cpk) } -> std::same_as<secret_bytes>;
     { B::serialize(s) } -> std::same_as<secret_bytes>;
@@ -152,6 +156,7 @@ concept omemo_backend = std::same_as<typename B::omemo_backend_concept, omemo_ba
         B::decrypt_key(s, k)
         } -> std::same_as<result<ratchet::pending<typename B::session, typename B::key_material>>>;
     { B::receiving_chain_length(s) } -> std::same_as<std::uint32_t>;
+    { B::passive_prekey(s) } -> std::same_as<std::optional<std::uint32_t>>;
     { B::parse_message(xml) } -> std::same_as<result<typename B::message>>;
     { B::sender_device(m) } -> std::same_as<std::uint32_t>;
     { B::content_of(m) } -> std::same_as<const typename B::content&>;

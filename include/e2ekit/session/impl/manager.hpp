@@ -278,13 +278,14 @@ result<decrypted> manager<S, TP, PP, Bs...>::decrypt(std::string_view ns, std::s
         };
         if (rec->identity_key) E2EKIT_CHECK(check_trust(*rec->identity_key));
         E2EKIT_TRY(existing, load_session<B>(sender, sid));
-        auto prekeys = copy_prekeys<B>();
+        std::optional<typename B::prekeys> prekeys;
         bool prekeys_changed = false;
         std::optional<typename B::session> session;
         std::optional<typename B::key_material> km;
         const bool kex = B::is_key_exchange(*key);
         if (kex) {
-            E2EKIT_TRY(step, B::accept(id_of<B>(), prekeys, existing ? &*existing : nullptr, *key));
+            E2EKIT_TRY(step, B::accept(id_of<B>(), std::get<index_of<B>()>(prekeys_),
+                                       existing ? &*existing : nullptr, *key));
             auto [s, acc] = std::move(step).split();
             if (rec->identity_key) {
                 // The key exchange must come from the identity the device
@@ -297,7 +298,8 @@ result<decrypted> manager<S, TP, PP, Bs...>::decrypt(std::string_view ns, std::s
             }
             if (acc.consumed_prekey) {
                 const bool hide = PP::on_used(prekey_use{catching_up}) == prekey_action::hide;
-                prekeys_changed = B::use_prekey(prekeys, *acc.consumed_prekey, hide);
+                prekeys = copy_prekeys<B>();
+                prekeys_changed = B::use_prekey(*prekeys, *acc.consumed_prekey, hide);
             }
             session = std::move(s);
             km = std::move(acc.key_material);
@@ -305,6 +307,14 @@ result<decrypted> manager<S, TP, PP, Bs...>::decrypt(std::string_view ns, std::s
             if (!existing) return manager_error::no_session;
             E2EKIT_TRY(step, B::decrypt_key(*existing, *key));
             auto [s, k] = std::move(step).split();
+            // The peer answered in a session our pre-key opened: a key the
+            // policy kept until now may go.
+            const auto used = B::passive_prekey(s);
+            if (used && PP::on_confirmed() == prekey_action::erase &&
+                B::has_prekey(std::get<index_of<B>()>(prekeys_), *used)) {
+                prekeys = copy_prekeys<B>();
+                prekeys_changed = B::use_prekey(*prekeys, *used, false);
+            }
             session = std::move(s);
             km = std::move(k);
         }
@@ -314,9 +324,9 @@ result<decrypted> manager<S, TP, PP, Bs...>::decrypt(std::string_view ns, std::s
             out.plaintext = std::move(pt);
         }
         if (prekeys_changed) {
-            const std::size_t visible = B::visible_prekeys(prekeys);
-            if (visible <= PP::refill_at) B::add_prekeys(prekeys, rng, PP::refill_to - visible);
-            b.put(d::prekeys_ns, B::namespace_uri, B::serialize(prekeys));
+            const std::size_t visible = B::visible_prekeys(*prekeys);
+            if (visible <= PP::refill_at) B::add_prekeys(*prekeys, rng, PP::refill_to - visible);
+            b.put(d::prekeys_ns, B::namespace_uri, B::serialize(*prekeys));
         }
         // An empty message completes a key exchange (so the peer stops
         // sending it) and keeps a one-sided conversation's ratchet moving.
@@ -336,8 +346,9 @@ result<decrypted> manager<S, TP, PP, Bs...>::decrypt(std::string_view ns, std::s
         b.put(d::sessions_ns, session_key<B>(sender, sid), B::serialize(*session));
         E2EKIT_CHECK(store_.commit(b));
         if (prekeys_changed) {
-            std::get<index_of<B>()>(prekeys_) = std::move(prekeys);
-            out.follow_ups.push_back(bundle_of<B>());
+            const bool bundle_changed = B::bundle_xml(id_of<B>(), *prekeys) != bundle_of<B>().xml;
+            std::get<index_of<B>()>(prekeys_) = std::move(*prekeys);
+            if (bundle_changed) out.follow_ups.push_back(bundle_of<B>());
         }
         return out;
     });
