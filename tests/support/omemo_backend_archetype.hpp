@@ -216,8 +216,9 @@ struct toy_backend {
     }
     static bool empty(const content& c) { return c.ct.empty(); }
 
+    template <class R>
     static result<ratchet::pending<session, key>> encrypt_key(const session& s,
-                                                              const key_material& km) {
+                                                              const key_material& km, R&) {
         session next = s;
         next.received = 0;
         key k{s.active && !s.confirmed, s.local, s.prekey, km.b};

@@ -37,7 +37,7 @@
 // | `B::encrypt_empty(r)`              | the same                   | an empty message's        |
 // | `B::decrypt_plaintext(c, km)`      | `result<secret_bytes>`     |                           |
 // | `B::empty(c)`                      | `bool`                     | an empty message          |
-// | `B::encrypt_key(s, km)`            | `result<pending<session,   | one device's `<key>`; a   |
+// | `B::encrypt_key(s, km, r)`         | `result<pending<session,   | one device's `<key>`; a   |
 // |                                    | key>>`                     | key exchange until the    |
 // |                                    |                            | session is confirmed      |
 // | `B::is_key_exchange(k)`            | `bool`                     |                           |
@@ -66,7 +66,14 @@
 // (3) `accepted`: `key_material`, `consumed_prekey` (optional id: the
 //     one-time pre-key the new session used) and `identity` (the sender's
 //     Ed25519 form). A repeat of the exchange a passive session came from
-//     decrypts on it; any other replaces it (python-omemo).
+//     decrypts on it; any other replaces it (python-omemo). The manager
+//     compares `identity` with the bundle's modulo the sign bit: OMEMO 0.3
+//     carries the Curve25519 form, which has none, and A and -A are the
+//     same key holder.
+//
+// A protocol type that is more than its backend (protocols::oldmemo, with
+// its whole API) names its model `P::session_backend`; `session_backend_t`
+// finds it, so a manager takes the protocol types themselves.
 #ifndef E2EKIT_SESSION_BACKEND_HPP
 #define E2EKIT_SESSION_BACKEND_HPP
 
@@ -145,7 +152,7 @@ concept omemo_backend = std::same_as<typename B::omemo_backend_concept, omemo_ba
     { B::decrypt_plaintext(c, km) } -> std::same_as<result<secret_bytes>>;
     { B::empty(c) } -> std::same_as<bool>;
     {
-        B::encrypt_key(s, km)
+        B::encrypt_key(s, km, r)
         } -> std::same_as<result<ratchet::pending<typename B::session, typename B::key>>>;
     { B::is_key_exchange(k) } -> std::same_as<bool>;
     {
@@ -165,6 +172,23 @@ concept omemo_backend = std::same_as<typename B::omemo_backend_concept, omemo_ba
     { B::parse_device_list(xml) } -> std::same_as<result<std::vector<listed_device>>>;
     { B::device_list_xml(devices) } -> std::same_as<std::string>;
 };
+
+namespace detail {
+template <class P>
+struct session_backend_of {
+    using type = P;
+};
+template <class P>
+requires requires {
+    typename P::session_backend;
+}
+struct session_backend_of<P> {
+    using type = typename P::session_backend;
+};
+} // namespace detail
+
+template <class P>
+using session_backend_t = typename detail::session_backend_of<P>::type;
 
 } // namespace e2ekit::session
 

@@ -163,15 +163,15 @@ struct device_info {
 
 template <storage::store S, trust::key_policy TrustPolicy, prekey_policy PrekeyPolicy,
           omemo_backend... Backends>
-requires(sizeof...(Backends) > 0) class manager {
+requires(sizeof...(Backends) > 0) class basic_manager {
 public:
     using key_trust = trust::key_trust<S, TrustPolicy>;
     static constexpr std::array<std::string_view, sizeof...(Backends)> namespaces{
         Backends::namespace_uri...};
 
     template <random_source R>
-    static result<manager> open(S& store, R& rng, std::string_view own_jid, std::string_view label,
-                                std::uint64_t now);
+    static result<basic_manager> open(S& store, R& rng, std::string_view own_jid,
+                                      std::string_view label, std::uint64_t now);
 
     std::uint32_t device_id() const noexcept { return device_; }
     const std::string& jid() const noexcept { return jid_; }
@@ -209,8 +209,8 @@ private:
     using prekey_tuple = std::tuple<typename Backends::prekeys...>;
     using first_backend = std::tuple_element_t<0, std::tuple<Backends...>>;
 
-    manager(S& store, std::string jid, std::uint32_t device, identity_seed seed, std::string label,
-            prekey_tuple prekeys)
+    basic_manager(S& store, std::string jid, std::uint32_t device, identity_seed seed,
+                  std::string label, prekey_tuple prekeys)
         : store_(store), jid_(std::move(jid)), device_(device), seed_(std::move(seed)),
           label_(std::move(label)), ids_{Backends::identity_from_seed(seed_)...},
           identity_key_(first_backend::identity_key(std::get<0>(ids_))),
@@ -274,6 +274,12 @@ private:
     device_directory<S> dir_;
     key_trust trust_;
 };
+
+/// The manager over protocol types (or backends): `P::session_backend`
+/// where a protocol names one.
+template <storage::store S, trust::key_policy TrustPolicy, prekey_policy PrekeyPolicy,
+          class... Protocols>
+using manager = basic_manager<S, TrustPolicy, PrekeyPolicy, session_backend_t<Protocols>...>;
 
 } // namespace e2ekit::session
 

@@ -20,6 +20,14 @@ inline constexpr byte own_format = 1;
 /// received without answering, an empty message keeps the ratchet moving.
 inline constexpr std::uint32_t staleness = 53;
 
+/// Ed25519 keys equal but for the sign bit (backend.hpp (3)). Public.
+inline bool same_identity(bytes_view a, const byte_array<32>& b) {
+    if (a.size() != 32) return false;
+    for (std::size_t i = 0; i < 31; ++i)
+        if (a[i] != b[i]) return false;
+    return (a[31] & 0x7f) == (b[31] & 0x7f);
+}
+
 inline secret_bytes encode_own(std::uint32_t device, const identity_seed& seed,
                                std::string_view label) {
     secret_bytes out(1 + 4 + 32 + label.size());
@@ -54,10 +62,8 @@ inline result<own_state> decode_own(bytes_view v) {
 
 template <storage::store S, trust::key_policy TP, prekey_policy PP, omemo_backend... Bs>
 requires(sizeof...(Bs) > 0) template <random_source R>
-result<manager<S, TP, PP, Bs...>> manager<S, TP, PP, Bs...>::open(S& store, R& rng,
-                                                                  std::string_view own_jid,
-                                                                  std::string_view label,
-                                                                  std::uint64_t now) {
+result<basic_manager<S, TP, PP, Bs...>> basic_manager<S, TP, PP, Bs...>::open(
+    S& store, R& rng, std::string_view own_jid, std::string_view label, std::uint64_t now) {
     namespace d = detail::manager;
     E2EKIT_CHECK(storage::check_key(own_jid));
     if (label.size() > max_label_size) return session_error::too_large;
@@ -92,19 +98,20 @@ result<manager<S, TP, PP, Bs...>> manager<S, TP, PP, Bs...>::open(S& store, R& r
     if (!b.empty()) E2EKIT_CHECK(store.commit(b));
     prekey_tuple pks =
         std::apply([](auto&... r) { return prekey_tuple{std::move(*r)...}; }, loaded);
-    return manager(store, std::string(own_jid), own.device, std::move(own.seed),
-                   std::move(own.label), std::move(pks));
+    return basic_manager(store, std::string(own_jid), own.device, std::move(own.seed),
+                         std::move(own.label), std::move(pks));
 }
 
 template <storage::store S, trust::key_policy TP, prekey_policy PP, omemo_backend... Bs>
-requires(sizeof...(Bs) > 0) std::vector<outgoing> manager<S, TP, PP, Bs...>::publish_bundles()
+requires(sizeof...(Bs) > 0) std::vector<outgoing> basic_manager<S, TP, PP, Bs...>::publish_bundles()
 const {
     return {bundle_of<Bs>()...};
 }
 
 template <storage::store S, trust::key_policy TP, prekey_policy PP, omemo_backend... Bs>
 requires(sizeof...(Bs) > 0) template <class B>
-std::string manager<S, TP, PP, Bs...>::session_key(std::string_view jid, std::uint32_t device) {
+std::string basic_manager<S, TP, PP, Bs...>::session_key(std::string_view jid,
+                                                         std::uint32_t device) {
     std::string k(B::namespace_uri);
     k += '|';
     k += std::to_string(jid.size());
@@ -117,7 +124,7 @@ std::string manager<S, TP, PP, Bs...>::session_key(std::string_view jid, std::ui
 
 template <storage::store S, trust::key_policy TP, prekey_policy PP, omemo_backend... Bs>
 requires(sizeof...(Bs) > 0) template <class B>
-result<std::optional<typename B::session>> manager<S, TP, PP, Bs...>::load_session(
+result<std::optional<typename B::session>> basic_manager<S, TP, PP, Bs...>::load_session(
     std::string_view jid, std::uint32_t device) const {
     auto v = store_.get(detail::manager::sessions_ns, session_key<B>(jid, device));
     if (!v) {
@@ -130,8 +137,9 @@ result<std::optional<typename B::session>> manager<S, TP, PP, Bs...>::load_sessi
 }
 
 template <storage::store S, trust::key_policy TP, prekey_policy PP, omemo_backend... Bs>
-requires(sizeof...(Bs) > 0) result<std::vector<outgoing>> manager<S, TP, PP, Bs...>::on_device_list(
-    std::string_view ns, std::string_view jid, std::string_view xml) {
+requires(sizeof...(Bs) > 0)
+    result<std::vector<outgoing>> basic_manager<S, TP, PP, Bs...>::on_device_list(
+        std::string_view ns, std::string_view jid, std::string_view xml) {
     return dispatch<std::vector<outgoing>>(
         ns, [&]<class B>(std::type_identity<B>) -> result<std::vector<outgoing>> {
             E2EKIT_TRY(listed, B::parse_device_list(xml));
@@ -156,9 +164,9 @@ requires(sizeof...(Bs) > 0) result<std::vector<outgoing>> manager<S, TP, PP, Bs.
 
 template <storage::store S, trust::key_policy TP, prekey_policy PP, omemo_backend... Bs>
 requires(sizeof...(Bs) > 0) template <random_source R>
-result<void> manager<S, TP, PP, Bs...>::on_bundle(std::string_view ns, std::string_view jid,
-                                                  std::uint32_t device, std::string_view xml,
-                                                  R& rng) {
+result<void> basic_manager<S, TP, PP, Bs...>::on_bundle(std::string_view ns, std::string_view jid,
+                                                        std::uint32_t device, std::string_view xml,
+                                                        R& rng) {
     return dispatch<void>(ns, [&]<class B>(std::type_identity<B>) -> result<void> {
         E2EKIT_TRY(bundle, B::parse_bundle(xml));
         const auto ik = B::bundle_identity(bundle);
@@ -177,8 +185,8 @@ result<void> manager<S, TP, PP, Bs...>::on_bundle(std::string_view ns, std::stri
 
 template <storage::store S, trust::key_policy TP, prekey_policy PP, omemo_backend... Bs>
 requires(sizeof...(Bs) > 0) template <random_source R>
-result<encrypted> manager<S, TP, PP, Bs...>::encrypt(std::span<const std::string> jids,
-                                                     bytes_view plaintext, R& rng) {
+result<encrypted> basic_manager<S, TP, PP, Bs...>::encrypt(std::span<const std::string> jids,
+                                                           bytes_view plaintext, R& rng) {
     storage::batch b;
     // The recipients and the own account, each once.
     std::vector<std::string> owners(jids.begin(), jids.end());
@@ -219,7 +227,7 @@ result<encrypted> manager<S, TP, PP, Bs...>::encrypt(std::span<const std::string
         auto [content, km] = B::encrypt_plaintext(rng, plaintext);
         std::vector<addressed_key<typename B::key>> keys;
         for (auto& [t, s] : sessions) {
-            auto step = B::encrypt_key(s, km);
+            auto step = B::encrypt_key(s, km, rng);
             if (!step) {
                 out.skipped_devices.push_back({t->owner, t->device, std::nullopt, step.error()});
                 continue;
@@ -252,9 +260,10 @@ result<encrypted> manager<S, TP, PP, Bs...>::encrypt(std::span<const std::string
 
 template <storage::store S, trust::key_policy TP, prekey_policy PP, omemo_backend... Bs>
 requires(sizeof...(Bs) > 0) template <random_source R>
-result<decrypted> manager<S, TP, PP, Bs...>::decrypt(std::string_view ns, std::string_view sender,
-                                                     std::string_view xml, R& rng, std::uint64_t,
-                                                     bool catching_up) {
+result<decrypted> basic_manager<S, TP, PP, Bs...>::decrypt(std::string_view ns,
+                                                           std::string_view sender,
+                                                           std::string_view xml, R& rng,
+                                                           std::uint64_t, bool catching_up) {
     return dispatch<decrypted>(ns, [&]<class B>(std::type_identity<B>) -> result<decrypted> {
         namespace d = detail::manager;
         E2EKIT_TRY(m, B::parse_message(xml));
@@ -276,7 +285,9 @@ result<decrypted> manager<S, TP, PP, Bs...>::decrypt(std::string_view ns, std::s
             out.sender_trust = level;
             return ok();
         };
-        if (rec->identity_key) E2EKIT_CHECK(check_trust(*rec->identity_key));
+        // python-omemo: a sender whose bundle is unknown is not found.
+        if (!rec->identity_key) return manager_error::sender_not_found;
+        E2EKIT_CHECK(check_trust(*rec->identity_key));
         E2EKIT_TRY(existing, load_session<B>(sender, sid));
         std::optional<typename B::prekeys> prekeys;
         bool prekeys_changed = false;
@@ -287,15 +298,10 @@ result<decrypted> manager<S, TP, PP, Bs...>::decrypt(std::string_view ns, std::s
             E2EKIT_TRY(step, B::accept(id_of<B>(), std::get<index_of<B>()>(prekeys_),
                                        existing ? &*existing : nullptr, *key));
             auto [s, acc] = std::move(step).split();
-            if (rec->identity_key) {
-                // The key exchange must come from the identity the device
-                // showed in its bundle (python-omemo PublicDataInconsistency).
-                if (!equal_public(*rec->identity_key, acc.identity))
-                    return session_error::identity_changed;
-            } else {
-                E2EKIT_CHECK(dir_.set_identity(b, sender, sid, acc.identity));
-                E2EKIT_CHECK(check_trust(acc.identity));
-            }
+            // The key exchange must come from the identity the device showed
+            // in its bundle (python-omemo PublicDataInconsistency).
+            if (!d::same_identity(*rec->identity_key, acc.identity))
+                return session_error::identity_changed;
             if (acc.consumed_prekey) {
                 const bool hide = PP::on_used(prekey_use{catching_up}) == prekey_action::hide;
                 prekeys = copy_prekeys<B>();
@@ -332,7 +338,7 @@ result<decrypted> manager<S, TP, PP, Bs...>::decrypt(std::string_view ns, std::s
         // sending it) and keeps a one-sided conversation's ratchet moving.
         if (kex || B::receiving_chain_length(*session) > d::staleness) {
             auto [content2, km2] = B::encrypt_empty(rng);
-            auto step = B::encrypt_key(*session, km2);
+            auto step = B::encrypt_key(*session, km2, rng);
             if (step) {
                 auto [next, k2] = std::move(*step).split();
                 session = std::move(next);
@@ -356,17 +362,18 @@ result<decrypted> manager<S, TP, PP, Bs...>::decrypt(std::string_view ns, std::s
 
 template <storage::store S, trust::key_policy TP, prekey_policy PP, omemo_backend... Bs>
 requires(sizeof...(Bs) > 0) template <random_source R>
-result<outgoing> manager<S, TP, PP, Bs...>::replace_session(std::string_view ns,
-                                                            std::string_view jid,
-                                                            std::uint32_t device,
-                                                            std::string_view bundle_xml, R& rng) {
+result<outgoing> basic_manager<S, TP, PP, Bs...>::replace_session(std::string_view ns,
+                                                                  std::string_view jid,
+                                                                  std::uint32_t device,
+                                                                  std::string_view bundle_xml,
+                                                                  R& rng) {
     return dispatch<outgoing>(ns, [&]<class B>(std::type_identity<B>) -> result<outgoing> {
         E2EKIT_TRY(bundle, B::parse_bundle(bundle_xml));
         storage::batch b;
         E2EKIT_CHECK(dir_.set_identity(b, jid, device, B::bundle_identity(bundle)));
         E2EKIT_TRY(s, B::build_active(id_of<B>(), bundle, rng));
         auto [content, km] = B::encrypt_empty(rng);
-        E2EKIT_TRY(step, B::encrypt_key(s, km));
+        E2EKIT_TRY(step, B::encrypt_key(s, km, rng));
         auto [next, key] = std::move(step).split();
         b.put(detail::manager::sessions_ns, session_key<B>(jid, device), B::serialize(next));
         E2EKIT_CHECK(store_.commit(b));
@@ -379,7 +386,7 @@ result<outgoing> manager<S, TP, PP, Bs...>::replace_session(std::string_view ns,
 
 template <storage::store S, trust::key_policy TP, prekey_policy PP, omemo_backend... Bs>
 requires(sizeof...(Bs) > 0) template <random_source R>
-result<std::vector<outgoing>> manager<S, TP, PP, Bs...>::maintain(R& rng, std::uint64_t now) {
+result<std::vector<outgoing>> basic_manager<S, TP, PP, Bs...>::maintain(R& rng, std::uint64_t now) {
     storage::batch b;
     std::vector<outgoing> out;
     std::tuple<std::optional<typename Bs::prekeys>...> changed;
@@ -410,8 +417,8 @@ result<std::vector<outgoing>> manager<S, TP, PP, Bs...>::maintain(R& rng, std::u
 }
 
 template <storage::store S, trust::key_policy TP, prekey_policy PP, omemo_backend... Bs>
-requires(sizeof...(Bs) > 0) result<std::vector<device_info>> manager<S, TP, PP, Bs...>::devices(
-    std::string_view jid)
+requires(sizeof...(Bs) > 0)
+    result<std::vector<device_info>> basic_manager<S, TP, PP, Bs...>::devices(std::string_view jid)
 const {
     E2EKIT_TRY(devs, dir_.devices(jid));
     std::vector<device_info> out;
