@@ -43,6 +43,7 @@
 #include <e2ekit/protocols/oldmemo/params.hpp>
 #include <e2ekit/protocols/oldmemo/payload.hpp>
 #include <e2ekit/protocols/oldmemo/session.hpp>
+#include <e2ekit/protocols/oldmemo/session_backend.hpp>
 #include <e2ekit/protocols/oldmemo/xml.hpp>
 #include <e2ekit/protocols/protocol.hpp>
 #include <e2ekit/ratchet/double_ratchet.hpp>
@@ -58,6 +59,8 @@ namespace e2ekit::protocols {
 struct oldmemo : protocol<agreement::x3dh<omemo03::x3dh_params>,
                           ratchet::double_ratchet<omemo03::ratchet_params>, omemo03::envelope_03> {
     static constexpr std::string_view namespace_uri = omemo03::namespace_uri;
+    /// What session::manager drives (session/backend.hpp).
+    using session_backend = omemo03::session_backend;
 
     using identity_key_pair = omemo03::identity_key_pair;
     using public_key = omemo03::public_key;
