@@ -63,3 +63,24 @@ TEST_CASE("double_ratchet_params: the archetype and near misses", "[ratchet][con
     STATIC_REQUIRE_FALSE(ratchet::double_ratchet_params<no_previous_counter>);
     STATIC_REQUIRE_FALSE(ratchet::double_ratchet_params<no_label>);
 }
+
+// The optional first-chain rule (concept.hpp "First chains").
+namespace {
+struct from_root : base {
+    static constexpr ratchet::first_chain_rule first_chain = ratchet::first_chain_rule::from_root;
+};
+struct from_root_responder_first : from_root {
+    static constexpr ratchet::role first_sender = ratchet::role::responder;
+};
+struct first_chain_of_wrong_type : base {
+    static constexpr const char* first_chain = "root";
+};
+} // namespace
+
+TEST_CASE("double_ratchet_params: the first-chain rule", "[ratchet][concept]") {
+    STATIC_REQUIRE(ratchet::first_chain_of<base> == ratchet::first_chain_rule::agreed);
+    STATIC_REQUIRE(ratchet::double_ratchet_params<from_root>);
+    STATIC_REQUIRE(ratchet::first_chain_of<from_root> == ratchet::first_chain_rule::from_root);
+    STATIC_REQUIRE_FALSE(ratchet::double_ratchet_params<from_root_responder_first>);
+    STATIC_REQUIRE_FALSE(ratchet::double_ratchet_params<first_chain_of_wrong_type>);
+}

@@ -87,6 +87,95 @@ TEST_CASE("double_ratchet: parse refuses other params and broken invariants",
 }
 
 namespace {
+// The archetype with the Double Ratchet spec's own start (concept.hpp
+// "First chains", first_chain_rule::from_root).
+struct spec_start : test::ratchet_archetype {
+    static constexpr ratchet::first_chain_rule first_chain = ratchet::first_chain_rule::from_root;
+};
+using spec_dr = ratchet::double_ratchet<spec_start>;
+bytes stored(const spec_dr::state& s) {
+    auto ser = spec_dr::serialize(s);
+    return bytes(ser.data(), ser.data() + ser.size());
+}
+} // namespace
+
+TEST_CASE("double_ratchet: the spec's start from the root key alone (§3.3)",
+          "[ratchet][double_ratchet]") {
+    testing::deterministic_random rng(25);
+    auto sk = random_secret<ratchet::key_size, ratchet::root_key_tag>(rng);
+    auto spk = crypto::x25519::generate(rng);
+    const auto spk_pub = spk.pub;
+    auto a = spec_dr::start_initiator(sk.clone(), spk_pub, rng);
+    REQUIRE(a);
+    auto b = spec_dr::start_responder(sk.clone(), std::move(spk));
+
+    // RatchetInitAlice: RK, CKs = KDF_RK(SK, DH(DHs, DHr)); no receiving chain.
+    REQUIRE(a->ratchet_key);
+    REQUIRE(a->sending);
+    CHECK(a->receivers.empty());
+    auto dh = crypto::x25519::agree(a->ratchet_key->priv, spk_pub);
+    REQUIRE(dh);
+    auto expected = spec_start::root_kdf::step(sk, dh->view());
+    CHECK(a->root == expected.root);
+    CHECK(a->sending->key == expected.chain);
+    // RatchetInitBob: RK = SK, DHs = the signed pre-key, no chain at all.
+    CHECK(b.root == sk);
+    CHECK_FALSE(b.sending);
+    CHECK(b.receivers.empty());
+    auto early = spec_dr::encrypt_step(b, rng);
+    REQUIRE_FALSE(early);
+    CHECK(early.error() == ratchet::ratchet_error::bad_state);
+
+    // Both start states keep their stored form.
+    for (const auto* st : {&*a, &b}) {
+        auto ser = spec_dr::serialize(*st);
+        auto back = spec_dr::parse(ser.view());
+        REQUIRE(back);
+        CHECK(*back == *st);
+    }
+
+    // A conversation: the initiator sends first, out of order; then turns.
+    spec_dr::state alice = std::move(*a);
+    std::vector<spec_dr::encrypted> first;
+    for (int i = 0; i < 3; ++i) {
+        auto e = spec_dr::encrypt_step(alice, rng);
+        REQUIRE(e);
+        CHECK(e->hdr.counter == static_cast<std::uint32_t>(i));
+        CHECK(e->hdr.previous_counter == 0);
+        alice = e->next.clone();
+        first.push_back(std::move(*e));
+    }
+    for (int i : {2, 0, 1}) {
+        const bytes before = stored(b);
+        auto d = spec_dr::decrypt_step(b, first[static_cast<std::size_t>(i)].hdr);
+        REQUIRE(d);
+        CHECK(stored(b) == before);
+        CHECK(d->keys == first[static_cast<std::size_t>(i)].keys);
+        b = std::move(d->next);
+    }
+    auto reply = spec_dr::encrypt_step(b, rng);
+    REQUIRE(reply);
+    CHECK(reply->hdr.previous_counter == 0);
+    b = reply->next.clone();
+    auto got = spec_dr::decrypt_step(alice, reply->hdr);
+    REQUIRE(got);
+    CHECK(got->keys == reply->keys);
+    alice = std::move(got->next);
+    auto again = spec_dr::encrypt_step(alice, rng);
+    REQUIRE(again);
+    CHECK(again->hdr.previous_counter == 3); // PN counts (archetype: count)
+    auto d = spec_dr::decrypt_step(b, again->hdr);
+    REQUIRE(d);
+    CHECK(d->keys == again->keys);
+
+    // A weak responder key is refused at the start.
+    const crypto::x25519::public_key zero{};
+    auto weak = spec_dr::start_initiator(sk.clone(), zero, rng);
+    REQUIRE_FALSE(weak);
+    CHECK(weak.error() == ratchet::ratchet_error::invalid_ratchet_key);
+}
+
+namespace {
 struct item {
     int v = 0;
     item clone() const { return {v}; }

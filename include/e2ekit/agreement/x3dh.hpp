@@ -6,7 +6,9 @@
 //   root ‖ chain = KDF(F ‖ DH1 ‖ DH2 ‖ DH3 [‖ DH4])              (§3.3)
 //
 // The initiator checks the signed pre-key's signature before any DH (§3.3)
-// and reports a weak DH output as `invalid_key`. Key ids, registration ids
+// and reports a weak DH output as `invalid_key`. Identity keys come in the
+// params' identity form (concept.hpp, `identity_key_t`) and enter the DHs
+// through its map to the DH form; a key the map refuses is `invalid_key`. Key ids, registration ids
 // and trust are not the agreement's business: the session keeps them.
 #ifndef E2EKIT_AGREEMENT_X3DH_HPP
 #define E2EKIT_AGREEMENT_X3DH_HPP
@@ -46,10 +48,12 @@ struct x3dh {
     using private_key = typename dh::private_key;
     using key_pair = typename dh::key_pair;
     using signature = typename P::signature;
+    /// The identity public key as bundles and first messages carry it.
+    using identity_key = identity_key_t<P>;
 
     /// What the initiator takes from the responder's bundle.
     struct peer_bundle {
-        public_key identity_key{};
+        identity_key_t<P> identity_key{};
         public_key signed_prekey{};
         signature signed_prekey_signature{};
         std::optional<public_key> one_time_prekey;
@@ -71,11 +75,13 @@ struct x3dh {
                                            key_pair ephemeral) {
         if (!P::verify_prekey(b.identity_key, b.signed_prekey, b.signed_prekey_signature))
             return agreement_error::bad_signature;
+        auto their_identity = identity_to_dh<P>(b.identity_key);
+        if (!their_identity) return agreement_error::invalid_key;
         const private_key& ek = ephemeral.priv;
         const private_key* ik = &own_identity.priv;
         const public_key* opk = b.one_time_prekey ? &*b.one_time_prekey : nullptr;
         auto keys = derive({{{ik, &b.signed_prekey},
-                             {&ek, &b.identity_key},
+                             {&ek, &*their_identity},
                              {&ek, &b.signed_prekey},
                              {opk ? &ek : nullptr, opk}}});
         if (!keys) return keys.error();
@@ -86,9 +92,11 @@ struct x3dh {
     /// key as its first message carries them.
     static result<agreed_keys> respond(const key_pair& own_identity, const key_pair& signed_prekey,
                                        const key_pair* one_time_prekey,
-                                       const public_key& their_identity,
+                                       const identity_key& their_identity,
                                        const public_key& their_base_key) {
-        return derive({{{&signed_prekey.priv, &their_identity},
+        auto their_dh = identity_to_dh<P>(their_identity);
+        if (!their_dh) return agreement_error::invalid_key;
+        return derive({{{&signed_prekey.priv, &*their_dh},
                         {&own_identity.priv, &their_base_key},
                         {&signed_prekey.priv, &their_base_key},
                         {one_time_prekey ? &one_time_prekey->priv : nullptr, &their_base_key}}});

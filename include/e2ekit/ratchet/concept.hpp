@@ -26,6 +26,8 @@
 // | `P::state_label`              | `std::string_view`      | names the params in a serialised      |
 // |                               |                         | state; a state of other params is     |
 // |                               |                         | refused                               |
+// | `P::first_chain`              | `first_chain_rule`      | optional (`agreed` when absent): what |
+// |                               |                         | starts the first chains (see below)   |
 //
 // First chains. Agreement yields a root key and a chain key; one side sends
 // on that chain, the other receives on it:
@@ -37,6 +39,17 @@
 //   chain with a fresh ratchet key; the responder receives on it.
 // The session composing agreement and ratchet picks `start_sending` or
 // `start_receiving` from this constant; the ratchet itself has no roles.
+//
+// That is `first_chain == first_chain_rule::agreed`. With
+// `first_chain_rule::from_root` the agreed chain key is not used: the
+// agreement's root key alone is SK, and the chains start as the Double
+// Ratchet spec initialises them (§3.3, RatchetInitAlice / RatchetInitBob;
+// OMEMO 2 through python-doubleratchet): the initiator draws a ratchet key
+// pair and sends on KDF_RK(SK, DH(it, the responder's signed pre-key)); the
+// responder holds its signed pre-key pair as ratchet key and no chain until
+// the first message arrives. `first_sender` must then be
+// `role::initiator`, and the session calls `start_initiator` and
+// `start_responder`.
 #ifndef E2EKIT_RATCHET_CONCEPT_HPP
 #define E2EKIT_RATCHET_CONCEPT_HPP
 
@@ -54,6 +67,35 @@ namespace e2ekit::ratchet {
 
 /// The opt-in tag of `double_ratchet_params`.
 struct double_ratchet_tag {};
+
+/// What starts a session's first chains (see the table above).
+enum class first_chain_rule : std::uint8_t {
+    agreed,    ///< the agreed chain key is `first_sender`'s first sending chain
+    from_root, ///< the root key alone; the initiator derives its first chain (§3.3)
+};
+
+namespace detail {
+
+template <class P>
+concept declares_first_chain = requires {
+    P::first_chain;
+};
+
+template <class P>
+constexpr first_chain_rule first_chain_value() noexcept {
+    if constexpr (requires {
+                      { P::first_chain } -> std::convertible_to<first_chain_rule>;
+                  })
+        return P::first_chain;
+    else
+        return first_chain_rule::agreed;
+}
+
+} // namespace detail
+
+/// `P::first_chain`, or `first_chain_rule::agreed` when P does not say.
+template <class P>
+inline constexpr first_chain_rule first_chain_of = detail::first_chain_value<P>();
 
 /// Bounds that keep a hostile peer from making a receiver derive or store
 /// without end (§4 "Out-of-order messages": MAX_SKIP).
@@ -88,7 +130,12 @@ concept double_ratchet_params =
     { P::state_label } -> std::convertible_to<std::string_view>;
 }
 &&(P::limits.max_skip > 0) && (P::limits.max_receiver_chains > 0) &&
-    (P::limits.max_skipped_keys_per_chain > 0);
+    (P::limits.max_skipped_keys_per_chain > 0) &&
+    (!detail::declares_first_chain<P> ||
+     requires {
+         { P::first_chain } -> std::convertible_to<first_chain_rule>;
+     }) &&
+    (first_chain_of<P> == first_chain_rule::agreed || P::first_sender == role::initiator);
 
 /// The opt-in tag of `sender_key_params`.
 struct sender_key_tag {};

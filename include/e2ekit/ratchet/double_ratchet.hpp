@@ -205,6 +205,18 @@ public:
     /// ratchet key (Signal: the initiator, with the signed pre-key).
     static state start_receiving(root_key root, chain_key chain, const public_key& theirs);
 
+    /// With `first_chain_rule::from_root` (concept.hpp), the initiator
+    /// (§3.3 RatchetInitAlice): a fresh ratchet key pair from `rng` and the
+    /// sending chain KDF_RK(sk, DH(it, theirs)), `theirs` being the
+    /// responder's first ratchet key (its signed pre-key). A weak DH output
+    /// is `invalid_ratchet_key`.
+    template <random_source R>
+    static result<state> start_initiator(root_key sk, const public_key& theirs, R& rng);
+
+    /// ... and the responder (§3.3 RatchetInitBob): `sk` and its ratchet key
+    /// pair `ours` (the signed pre-key), no chain until the first message.
+    static state start_responder(root_key sk, key_pair ours);
+
     /// The next message's header and keys. `rng` is drawn from only when
     /// the DH ratchet turns (a new sending chain).
     template <random_source R>

@@ -160,6 +160,29 @@ auto double_ratchet<P>::start_receiving(root_key root, chain_key chain, const pu
 
 template <double_ratchet_params P>
 template <random_source R>
+auto double_ratchet<P>::start_initiator(root_key sk, const public_key& theirs, R& rng)
+    -> result<state> {
+    key_pair fresh = dh::generate(rng);
+    auto shared = dh::agree(fresh.priv, theirs);
+    if (!shared) return ratchet_error::invalid_ratchet_key;
+    root_step rs = P::root_kdf::step(sk, shared->view());
+    state s;
+    s.root = std::move(rs.root);
+    s.ratchet_key = std::move(fresh);
+    s.sending = sending_chain{std::move(rs.chain), 0};
+    return s;
+}
+
+template <double_ratchet_params P>
+auto double_ratchet<P>::start_responder(root_key sk, key_pair ours) -> state {
+    state s;
+    s.root = std::move(sk);
+    s.ratchet_key = std::move(ours);
+    return s;
+}
+
+template <double_ratchet_params P>
+template <random_source R>
 auto double_ratchet<P>::encrypt_step(const state& s, R& rng) -> result<encrypted> {
     state next = s.clone();
     if (!next.sending) {
