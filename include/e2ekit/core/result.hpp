@@ -102,7 +102,9 @@ public:
 
     T& value() & { return check(), v_; }
     const T& value() const& { return check(), v_; }
-    T&& value() && { return check(), std::move(v_); }
+    /// By value: `for (auto& x : f().value())` then iterates a live object
+    /// (a reference into the temporary result would dangle).
+    T value() && { return check(), std::move(v_); }
 
     std::error_code error() const noexcept { return ok_ ? std::error_code{} : e_; }
 

@@ -19,7 +19,7 @@ enum class oldmemo_error {
     bad_key_material,      ///< key material of another size than 16 or 32 bytes
     empty_content,         ///< a payload to decrypt where the message has none
     bad_iv,                ///< an IV outside the 8 .. 128 bytes GCM is given
-    bad_session,           ///< a stored session or pre-key set that is malformed
+    bad_session,           ///< a stored session that is malformed
     unsupported_session,   ///< a stored session of another format or label
 };
 E2EKIT_ERROR_ENUM(oldmemo_error)

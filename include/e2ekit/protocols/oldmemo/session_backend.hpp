@@ -1,13 +1,6 @@
 // OMEMO 0.3 as session::manager drives it: the omemo_backend model
-// (session/backend.hpp) over this folder's pieces, and the device's own
-// pre-keys as python-oldmemo keeps them (a current signed pre-key and the
-// one before it, one-time pre-keys that may be hidden from the bundle while
-// still accepted).
-//
-// Stored pre-keys (strict, fixed layout, big-endian):
-//   format(1) next_prekey_id(4) next_signed_id(4) n_signed(1)
-//   n_signed x [id(4) timestamp(8) private(32) public(32) signature(64)]
-//   n_prekeys(4) n_prekeys x [id(4) hidden(1) private(32) public(32)]
+// (session/backend.hpp) over this folder's pieces, with the device's own
+// pre-keys in identity/own_prekeys.hpp's form.
 #ifndef E2EKIT_PROTOCOLS_OLDMEMO_SESSION_BACKEND_HPP
 #define E2EKIT_PROTOCOLS_OLDMEMO_SESSION_BACKEND_HPP
 
@@ -16,6 +9,7 @@
 #include <e2ekit/core/result.hpp>
 #include <e2ekit/core/secret.hpp>
 #include <e2ekit/crypto/xeddsa.hpp>
+#include <e2ekit/identity/own_prekeys.hpp>
 #include <e2ekit/protocols/oldmemo/bundle.hpp>
 #include <e2ekit/protocols/oldmemo/error.hpp>
 #include <e2ekit/protocols/oldmemo/identity.hpp>
@@ -37,18 +31,7 @@
 
 namespace e2ekit::protocols::omemo03 {
 
-/// The device's own pre-keys.
-struct own_prekeys {
-    std::vector<signed_prekey> signed_keys; ///< current first, then the one it replaced
-    std::vector<prekey> prekeys;
-    std::vector<std::uint32_t> hidden; ///< ids of `prekeys` left out of the bundle
-    std::uint32_t next_prekey = 1;
-    std::uint32_t next_signed = 1;
-
-    bool is_hidden(std::uint32_t id) const {
-        return std::find(hidden.begin(), hidden.end(), id) != hidden.end();
-    }
-};
+using own_prekeys = identity::own_prekeys<x3dh_params>;
 
 struct session_backend {
     using omemo_backend_concept = e2ekit::session::omemo_backend_tag;
@@ -67,9 +50,6 @@ struct session_backend {
         omemo03::content body;
     };
 
-    /// A signed pre-key older than this many is dropped on rotation.
-    static constexpr std::size_t kept_signed_prekeys = 2;
-
     static identity identity_from_seed(const e2ekit::session::identity_seed& s) {
         crypto::ed25519::seed seed;
         std::copy(s.view().begin(), s.view().end(), seed.mutable_view().begin());
@@ -84,51 +64,26 @@ struct session_backend {
         add_prekeys(p, r, n);
         return p;
     }
-    static std::size_t visible_prekeys(const prekeys& p) {
-        return p.prekeys.size() - p.hidden.size();
-    }
+    static std::size_t visible_prekeys(const prekeys& p) { return p.visible(); }
     template <random_source R>
     static void add_prekeys(prekeys& p, R& r, std::size_t n) {
-        auto fresh = generate_prekeys(p.next_prekey, static_cast<std::uint32_t>(n), r);
-        p.next_prekey += static_cast<std::uint32_t>(n);
-        for (auto& k : fresh)
-            p.prekeys.push_back(std::move(k));
+        p.add(r, n);
     }
     template <random_source R>
     static void rotate(prekeys& p, const identity& id, R& r, std::uint64_t now) {
-        p.signed_keys.insert(p.signed_keys.begin(),
-                             generate_signed_prekey(id, p.next_signed++, now, r));
-        if (p.signed_keys.size() > kept_signed_prekeys) p.signed_keys.resize(kept_signed_prekeys);
+        p.rotate([&](std::uint32_t sid) { return generate_signed_prekey(id, sid, now, r); });
     }
     static std::uint64_t signed_prekey_time(const prekeys& p) {
         return p.signed_keys.front().timestamp;
     }
-    static bool use_prekey(prekeys& p, std::uint32_t id, bool hide) {
-        const auto it = std::find_if(p.prekeys.begin(), p.prekeys.end(),
-                                     [&](const prekey& k) { return k.id == id; });
-        if (it == p.prekeys.end()) return false;
-        if (hide) {
-            if (p.is_hidden(id)) return false;
-            p.hidden.push_back(id);
-            return true;
-        }
-        p.prekeys.erase(it);
-        std::erase(p.hidden, id);
-        return true;
-    }
-    static bool has_prekey(const prekeys& p, std::uint32_t id) {
-        return std::any_of(p.prekeys.begin(), p.prekeys.end(),
-                           [&](const prekey& k) { return k.id == id; });
-    }
+    static bool use_prekey(prekeys& p, std::uint32_t id, bool hide) { return p.use(id, hide); }
+    static bool has_prekey(const prekeys& p, std::uint32_t id) { return p.has(id); }
     static std::string bundle_xml(const identity& id, const prekeys& p) {
-        std::vector<prekey> visible;
-        for (const auto& k : p.prekeys)
-            if (!p.is_hidden(k.id)) visible.push_back({k.id, {k.keys.priv.clone(), k.keys.pub}});
-        return serialize_bundle(make_bundle(id, p.signed_keys.front(), visible));
+        return serialize_bundle(make_bundle(id, p.signed_keys.front(), p.visible_keys()));
     }
 
-    static secret_bytes serialize(const prekeys& p);
-    static result<prekeys> parse_prekeys(bytes_view stored);
+    static secret_bytes serialize(const prekeys& p) { return p.serialize(); }
+    static result<prekeys> parse_prekeys(bytes_view stored) { return prekeys::parse(stored); }
     static secret_bytes serialize(const session& s) { return omemo03::serialize(s); }
     static result<session> parse_session(bytes_view stored) {
         return omemo03::parse_session(stored);
@@ -232,89 +187,6 @@ struct session_backend {
     }
 };
 static_assert(e2ekit::session::omemo_backend<session_backend>);
-
-namespace detail::own_prekeys_form {
-
-inline constexpr byte format = 1;
-inline constexpr std::size_t signed_size = 4 + 8 + 32 + 32 + 64;
-inline constexpr std::size_t prekey_size = 4 + 1 + 32 + 32;
-
-inline void put32(secret_bytes& out, std::uint32_t v) {
-    const byte b[4] = {static_cast<byte>(v >> 24), static_cast<byte>(v >> 16),
-                       static_cast<byte>(v >> 8), static_cast<byte>(v)};
-    out.append(bytes_view(b, 4));
-}
-inline std::uint32_t get32(bytes_view in, std::size_t at) {
-    return std::uint32_t{in[at]} << 24 | std::uint32_t{in[at + 1]} << 16 |
-           std::uint32_t{in[at + 2]} << 8 | in[at + 3];
-}
-
-} // namespace detail::own_prekeys_form
-
-inline secret_bytes session_backend::serialize(const prekeys& p) {
-    namespace f = detail::own_prekeys_form;
-    secret_bytes out;
-    const byte head[1] = {f::format};
-    out.append(bytes_view(head, 1));
-    f::put32(out, p.next_prekey);
-    f::put32(out, p.next_signed);
-    const byte n[1] = {static_cast<byte>(p.signed_keys.size())};
-    out.append(bytes_view(n, 1));
-    for (const auto& s : p.signed_keys) {
-        f::put32(out, static_cast<std::uint32_t>(s.timestamp >> 32));
-        f::put32(out, static_cast<std::uint32_t>(s.timestamp));
-        f::put32(out, s.id);
-        out.append(s.keys.priv.view());
-        out.append(s.keys.pub);
-        out.append(s.signature);
-    }
-    f::put32(out, static_cast<std::uint32_t>(p.prekeys.size()));
-    for (const auto& k : p.prekeys) {
-        f::put32(out, k.id);
-        const byte h[1] = {static_cast<byte>(p.is_hidden(k.id) ? 1 : 0)};
-        out.append(bytes_view(h, 1));
-        out.append(k.keys.priv.view());
-        out.append(k.keys.pub);
-    }
-    return out;
-}
-
-inline result<own_prekeys> session_backend::parse_prekeys(bytes_view in) {
-    namespace f = detail::own_prekeys_form;
-    const auto bad = oldmemo_error::bad_session;
-    if (in.size() < 10 || in[0] != f::format) return bad;
-    own_prekeys p;
-    p.next_prekey = f::get32(in, 1);
-    p.next_signed = f::get32(in, 5);
-    const std::size_t n_signed = in[9];
-    std::size_t at = 10;
-    if (n_signed == 0 || n_signed > kept_signed_prekeys ||
-        in.size() < at + n_signed * f::signed_size + 4)
-        return bad;
-    for (std::size_t i = 0; i < n_signed; ++i, at += f::signed_size) {
-        signed_prekey s;
-        s.timestamp = std::uint64_t{f::get32(in, at)} << 32 | f::get32(in, at + 4);
-        s.id = f::get32(in, at + 8);
-        s.keys.priv = crypto::x25519::private_key(fixed_view<32>(in.data() + at + 12, 32));
-        std::copy_n(in.data() + at + 44, 32, s.keys.pub.begin());
-        std::copy_n(in.data() + at + 76, 64, s.signature.begin());
-        p.signed_keys.push_back(std::move(s));
-    }
-    const std::size_t n = f::get32(in, at);
-    at += 4;
-    if ((in.size() - at) % f::prekey_size != 0 || (in.size() - at) / f::prekey_size != n)
-        return bad;
-    for (std::size_t i = 0; i < n; ++i, at += f::prekey_size) {
-        prekey k;
-        k.id = f::get32(in, at);
-        if (in[at + 4] > 1) return bad;
-        if (in[at + 4] == 1) p.hidden.push_back(k.id);
-        k.keys.priv = crypto::x25519::private_key(fixed_view<32>(in.data() + at + 5, 32));
-        std::copy_n(in.data() + at + 37, 32, k.keys.pub.begin());
-        p.prekeys.push_back(std::move(k));
-    }
-    return p;
-}
 
 } // namespace e2ekit::protocols::omemo03
 
