@@ -17,6 +17,7 @@
 
 #include <pugixml.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -31,15 +32,18 @@ inline constexpr std::string_view xml_namespace = "http://www.w3.org/XML/1998/na
 inline result<std::string_view> namespace_of(pugi::xml_node n) {
     const std::string_view name = n.name();
     const auto colon = name.find(':');
-    const std::string_view prefix =
-        colon == std::string_view::npos ? std::string_view{} : name.substr(0, colon);
+    if (colon == std::string_view::npos) {
+        for (pugi::xml_node e = n; e && e.type() == pugi::node_element; e = e.parent())
+            if (const pugi::xml_attribute a = e.attribute("xmlns"))
+                return std::string_view(a.value());
+        return std::string_view{};
+    }
+    const std::string_view prefix = name.substr(0, colon);
     if (prefix == "xml") return xml_namespace;
-    std::string attr = "xmlns";
-    if (!prefix.empty()) attr.append(":").append(prefix);
+    const std::string attr = "xmlns:" + std::string(prefix);
     for (pugi::xml_node e = n; e && e.type() == pugi::node_element; e = e.parent())
         if (const pugi::xml_attribute a = e.attribute(attr.c_str()))
             return std::string_view(a.value());
-    if (prefix.empty()) return std::string_view{};
     return xml_error::malformed;
 }
 
@@ -120,26 +124,34 @@ inline result<std::uint32_t> uint_attribute(pugi::xml_node n, const char* name) 
     return parse_uint(a.value());
 }
 
-/// The character data of an element without child elements (comments
-/// and processing instructions aside).
-inline result<std::string> text_of(pugi::xml_node n) {
-    std::string out;
+/// xs:base64Binary: RFC 4648 §4 with padding; XML whitespace anywhere is
+/// dropped (the lexical space allows it, and some clients wrap lines). The
+/// element's character data (comments and processing instructions aside;
+/// a child element is refused) is read in place when it is one piece
+/// without whitespace, as writers send it.
+inline result<bytes> base64_of(pugi::xml_node n) {
+    std::string_view single;
+    std::string joined;
+    int pieces = 0;
     for (pugi::xml_node c : n.children()) {
         if (c.type() == pugi::node_element) return xml_error::bad_base64;
-        if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata) out += c.value();
+        if (c.type() != pugi::node_pcdata && c.type() != pugi::node_cdata) continue;
+        if (pieces++ == 0) {
+            single = c.value();
+            continue;
+        }
+        if (pieces == 2) joined.assign(single);
+        joined += c.value();
     }
-    return out;
-}
-
-/// xs:base64Binary: RFC 4648 §4 with padding; XML whitespace anywhere is
-/// dropped (the lexical space allows it, and some clients wrap lines).
-inline result<bytes> base64_of(pugi::xml_node n) {
-    E2EKIT_TRY(text, text_of(n));
+    std::string_view text = pieces > 1 ? std::string_view(joined) : single;
     std::string compact;
-    compact.reserve(text.size());
-    for (char c : text)
-        if (!is_space(c)) compact.push_back(c);
-    auto b = codec::base64::decode(compact);
+    if (std::any_of(text.begin(), text.end(), [](char c) { return is_space(c); })) {
+        compact.reserve(text.size());
+        for (char c : text)
+            if (!is_space(c)) compact.push_back(c);
+        text = compact;
+    }
+    auto b = codec::base64::decode(text);
     if (!b) return xml_error::bad_base64;
     return std::move(*b);
 }
