@@ -45,6 +45,9 @@ public:
     static constexpr std::size_t full_size = key_size + tag_size; ///< 48
     static constexpr std::size_t empty_size = key_size;           ///< 32
 
+    /// The empty form, as `make_empty`.
+    plain_key_material() noexcept = default;
+
     /// The empty message's key material: 32 zero bytes, no tag.
     static plain_key_material make_empty() noexcept { return plain_key_material(); }
 
@@ -86,7 +89,6 @@ public:
     }
 
 private:
-    plain_key_material() noexcept = default;
     secret<full_size, plain_key_material_tag> k_;
     bool empty_ = true;
 };
