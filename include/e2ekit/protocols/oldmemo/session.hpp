@@ -43,6 +43,7 @@
 #include <e2ekit/protocols/oldmemo/messages.hpp>
 #include <e2ekit/protocols/oldmemo/params.hpp>
 #include <e2ekit/protocols/oldmemo/payload.hpp>
+#include <e2ekit/protocols/signal/record.hpp>
 #include <e2ekit/ratchet/double_ratchet.hpp>
 #include <e2ekit/ratchet/pending.hpp>
 
@@ -118,19 +119,8 @@ static_assert(ratchet_params::first_sender == ratchet::role::responder);
 
 /// X25519 reads bit 255 away and u + p as u (RFC 7748 §5): a replayed key
 /// exchange whose base key is another spelling of the same point must
-/// still name its session. Public data.
-inline public_key canonical_u(public_key k) noexcept {
-    k[31] &= 0x7f;
-    bool at_least_p = k[31] == 0x7f && k[0] >= 0xed;
-    for (std::size_t i = 1; i < 31; ++i)
-        at_least_p = at_least_p && k[i] == 0xff;
-    if (at_least_p) {
-        k[0] = static_cast<byte>(k[0] - 0xed);
-        for (std::size_t i = 1; i < 32; ++i)
-            k[i] = 0;
-    }
-    return k;
-}
+/// still name its session (as Signal's records, signal/record.hpp).
+using signal::detail::canonical_u;
 
 template <random_source R>
 result<session> build_active(const identity_key_pair& own, const bundle& b, std::size_t pick,
