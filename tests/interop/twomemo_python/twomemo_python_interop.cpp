@@ -7,7 +7,9 @@
 //   respond:  python builds a session from e2ekit's <bundle>; e2ekit answers its key exchanges.
 //
 // Then, in both modes, a conversation of TWOMEMO_MESSAGES messages (default 400) in turns of 1..6,
-// each turn delivered in a shuffled order, with empty messages among them; a session re-read from
+// each turn delivered in a shuffled order, now and then one held back until after the other side
+// has answered (so that it arrives on a chain the receiver has left: python finds its key through
+// PN, e2ekit through the old receiver chain), with empty messages among them; a session re-read from
 // its stored form halfway; forged MACs, forged payloads and replays refused by both sides (the
 // genuine message still opening afterwards); a bundle with a bad signature refused by both sides;
 // <devices> lists both ways. TWOMEMO_SEED replays a run (both sides draw from it). Exit 0 when all
@@ -150,40 +152,96 @@ std::string text_of(std::uint64_t turn, int i) {
     return s;
 }
 
+/// A message in flight: its element and what it carries (nothing for an empty message).
+struct in_flight {
+    std::string xml;
+    std::optional<std::string> text;
+    std::uint64_t due = 0; ///< the turn it is delivered at, when held back
+};
+
 struct conversation {
     device& me;
     test::peer& py;
     std::mt19937_64 order;
     int sent_e2ekit = 0;
     int sent_python = 0;
+    /// Messages held back past the other side's answer: they arrive on a chain the receiver has
+    /// since left (python keeps their keys through PN, e2ekit through the old receiver chain).
+    std::vector<in_flight> late_to_python;
+    std::vector<in_flight> late_to_e2ekit;
+    int late = 0; ///< messages delivered after the other side's answer
+
+    void to_python(const in_flight& m) {
+        json r = py.ok({{"cmd", "decrypt"}, {"jid", own_jid}, {"xml", m.xml}});
+        if (m.text) {
+            E2EKIT_EXPECT(r["plaintext"].is_string() &&
+                          unhex(r["plaintext"]) == to_bytes(as_bytes(*m.text)));
+        } else {
+            E2EKIT_EXPECT(r["plaintext"].is_null());
+        }
+        ++sent_e2ekit;
+    }
+
+    void to_e2ekit(const in_flight& m) {
+        auto pt = me.decrypt(m.xml);
+        if (!pt) throw test::failure("e2ekit decrypt: " + pt.error().message());
+        if (m.text) {
+            E2EKIT_EXPECT(pt->has_value() && as_chars((*pt)->view()) == std::string_view(*m.text));
+        } else {
+            E2EKIT_EXPECT(!pt->has_value());
+        }
+        ++sent_python;
+    }
+
+    /// Delivers the held-back messages that are due (all of them with `all`).
+    void deliver_late(std::uint64_t turn, bool all = false) {
+        const auto due = [&](const in_flight& m) { return all || m.due <= turn; };
+        for (const auto& m : late_to_python)
+            if (due(m)) {
+                to_python(m);
+                ++late;
+            }
+        std::erase_if(late_to_python, due);
+        for (const auto& m : late_to_e2ekit)
+            if (due(m)) {
+                to_e2ekit(m);
+                ++late;
+            }
+        std::erase_if(late_to_e2ekit, due);
+    }
+
+    /// Shuffles a batch; now and then holds one back for two turns.
+    std::vector<in_flight> arrange(std::vector<in_flight> batch, std::uint64_t turn,
+                                   std::vector<in_flight>& late) {
+        std::shuffle(batch.begin(), batch.end(), order);
+        if (batch.size() >= 2 && order() % 3 == 0) {
+            batch.back().due = turn + 2;
+            late.push_back(std::move(batch.back()));
+            batch.pop_back();
+        }
+        return batch;
+    }
 
     /// e2ekit sends `n`; python receives them shuffled.
     void e2ekit_turn(std::uint64_t turn, int n) {
-        std::vector<std::pair<std::string, std::optional<std::string>>> batch;
+        deliver_late(turn);
+        std::vector<in_flight> batch;
         for (int i = 0; i < n; ++i) {
             const bool empty = (turn + static_cast<std::uint64_t>(i)) % 11 == 5;
             std::optional<std::string> text;
             if (!empty) text = text_of(turn, i);
             auto xml =
                 me.encrypt(text ? std::optional<bytes>(to_bytes(as_bytes(*text))) : std::nullopt);
-            batch.emplace_back(std::move(xml), std::move(text));
+            batch.push_back({std::move(xml), std::move(text)});
         }
-        std::shuffle(batch.begin(), batch.end(), order);
-        for (const auto& [xml, text] : batch) {
-            json r = py.ok({{"cmd", "decrypt"}, {"jid", own_jid}, {"xml", xml}});
-            if (text) {
-                E2EKIT_EXPECT(r["plaintext"].is_string() &&
-                              unhex(r["plaintext"]) == to_bytes(as_bytes(*text)));
-            } else {
-                E2EKIT_EXPECT(r["plaintext"].is_null());
-            }
-            ++sent_e2ekit;
-        }
+        for (const auto& m : arrange(std::move(batch), turn, late_to_python))
+            to_python(m);
     }
 
     /// python sends `n`; e2ekit receives them shuffled.
     void python_turn(std::uint64_t turn, int n, const std::string* bundle = nullptr) {
-        std::vector<std::pair<std::string, std::optional<std::string>>> batch;
+        deliver_late(turn);
+        std::vector<in_flight> batch;
         for (int i = 0; i < n; ++i) {
             const bool empty = (turn + static_cast<std::uint64_t>(i)) % 13 == 6;
             std::optional<std::string> text;
@@ -195,20 +253,10 @@ struct conversation {
                 req["plaintext"] = hex(as_bytes(*text));
             }
             if (bundle) req["bundle"] = *bundle;
-            batch.emplace_back(py.ok(req)["xml"].get<std::string>(), std::move(text));
+            batch.push_back({py.ok(req)["xml"].get<std::string>(), std::move(text)});
         }
-        std::shuffle(batch.begin(), batch.end(), order);
-        for (const auto& [xml, text] : batch) {
-            auto pt = me.decrypt(xml);
-            if (!pt) throw test::failure("e2ekit decrypt: " + pt.error().message());
-            if (text) {
-                E2EKIT_EXPECT(pt->has_value() &&
-                              as_chars((*pt)->view()) == std::string_view(*text));
-            } else {
-                E2EKIT_EXPECT(!pt->has_value());
-            }
-            ++sent_python;
-        }
+        for (const auto& m : arrange(std::move(batch), turn, late_to_e2ekit))
+            to_e2ekit(m);
     }
 };
 
@@ -304,7 +352,7 @@ int run(const std::string& mode, const std::string& peer_script, std::uint64_t s
     E2EKIT_EXPECT(bool(b->verify()));
     E2EKIT_EXPECT(b->prekeys.size() == 10);
 
-    conversation c{me, py, std::mt19937_64(seed), 0, 0};
+    conversation c{me, py, std::mt19937_64(seed), 0, 0, {}, {}};
     std::uint64_t turn = 0;
     if (mode == "initiate") {
         auto s = backend::build_session_active(me.id, *b, me.rng);
@@ -344,13 +392,16 @@ int run(const std::string& mode, const std::string& peer_script, std::uint64_t s
             reread = true;
         }
     }
+    c.deliver_late(turn, true);
+    E2EKIT_EXPECT(c.sent_e2ekit + c.sent_python >= messages);
     forgeries(me, py);
     c.e2ekit_turn(turn++, 3);
     c.python_turn(turn++, 3);
     bad_signatures(me, py, python_bundle);
     device_lists(py);
+    c.deliver_late(turn, true);
     std::cout << mode << ": " << c.sent_e2ekit << " messages e2ekit -> python, " << c.sent_python
-              << " python -> e2ekit\n";
+              << " python -> e2ekit, " << c.late << " of them late\n";
     return 0;
 }
 
