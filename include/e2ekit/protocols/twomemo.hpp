@@ -40,6 +40,7 @@
 #include <e2ekit/protocols/twomemo/params.hpp>
 #include <e2ekit/protocols/twomemo/payload.hpp>
 #include <e2ekit/protocols/twomemo/session.hpp>
+#include <e2ekit/protocols/twomemo/session_backend.hpp>
 #include <e2ekit/protocols/twomemo/xml.hpp>
 #include <e2ekit/ratchet/double_ratchet.hpp>
 
@@ -53,6 +54,8 @@ namespace e2ekit::protocols {
 struct twomemo : protocol<agreement::x3dh<omemo2::x3dh_params>,
                           ratchet::double_ratchet<omemo2::ratchet_params>, omemo2::envelope_2> {
     static constexpr std::string_view namespace_uri = omemo2::namespace_uri;
+    /// What session::manager drives (session/backend.hpp).
+    using session_backend = omemo2::session_backend;
 
     using identity_key = omemo2::identity_key; ///< Ed25519, as published
     using identity_key_pair = omemo2::identity_key_pair;

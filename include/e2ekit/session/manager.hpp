@@ -17,6 +17,8 @@
 // | `open(store, r, jid, label, now)`     | loads the device or makes it (id, identity,   |
 // |                                       | signed and one-time pre-keys per backend)     |
 // | `publish_bundles()`                   | every backend's <bundle>, to publish          |
+// | `publish_device_lists()`              | the own list of each backend whose known list |
+// |                                       | lacks this device (none known: just this one) |
 // | `on_device_list(ns, jid, xml)`        | a list arrived: devices in and out; the own   |
 // |                                       | list again when it lacks this device          |
 // | `on_bundle(ns, jid, dev, xml, r)`     | a bundle arrived: its identity recorded, a    |
@@ -183,6 +185,7 @@ public:
     }
 
     std::vector<outgoing> publish_bundles() const;
+    result<std::vector<outgoing>> publish_device_lists();
     result<std::vector<outgoing>> on_device_list(std::string_view ns, std::string_view jid,
                                                  std::string_view xml);
     template <random_source R>

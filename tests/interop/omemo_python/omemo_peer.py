@@ -28,6 +28,8 @@ try:
 except ImportError:
     sys.exit(77)
 
+import logging
+logging.disable(logging.CRITICAL)
 random.seed(int(sys.argv[1]) if len(sys.argv) > 1 else 1)
 
 ETREE = {twomemo.twomemo.NAMESPACE: twomemo.etree, oldmemo.oldmemo.NAMESPACE: oldmemo.etree}
@@ -132,7 +134,8 @@ async def handle(req):
         ns, jid = req["ns"], req["jid"]
         parsed = ETREE[ns].parse_device_list(ET.fromstring(req["xml"]))
         device_lists[(ns, jid)] = parsed
-        await manager.update_device_list(ns, jid, parsed)
+        if manager is not None:  # before "create", the list only waits to be downloaded
+            await manager.update_device_list(ns, jid, parsed)
         return {}
     if cmd == "bundle":
         bundles[(req["ns"], req["jid"], req["device"])] = req["xml"]
@@ -159,6 +162,11 @@ async def handle(req):
     if cmd == "devices":
         infos = await manager.get_device_information(req["jid"])
         return {"devices": sorted((device_info(d) for d in infos), key=lambda d: d["device"])}
+    if cmd == "replace_sessions":
+        infos = await manager.get_device_information(req["jid"])
+        device = next(d for d in infos if d.device_id == req["device"])
+        failed = await manager.replace_sessions(device)
+        return {"failed": {ns: type(e).__name__ for ns, e in failed.items()}}
     if cmd == "set_trust":
         await manager.set_trust(req["jid"], bytes.fromhex(req["identity_key"]), req["level"])
         return {}

@@ -137,6 +137,30 @@ result<std::optional<typename B::session>> basic_manager<S, TP, PP, Bs...>::load
 }
 
 template <storage::store S, trust::key_policy TP, prekey_policy PP, omemo_backend... Bs>
+requires(sizeof...(Bs) >
+         0) result<std::vector<outgoing>> basic_manager<S, TP, PP, Bs...>::publish_device_lists() {
+    std::vector<outgoing> out;
+    std::error_code failed;
+    auto one = [&]<class B>(std::type_identity<B>) -> result<void> {
+        E2EKIT_TRY(own, dir_.own_list(jid_, device_, label_, B::namespace_uri));
+        if (!own) return ok();
+        E2EKIT_CHECK(dir_.apply_list_now(jid_, B::namespace_uri, *own));
+        out.push_back({outgoing::kind::device_list,
+                       std::string(B::namespace_uri),
+                       {},
+                       B::device_list_xml(*own)});
+        return ok();
+    };
+    ((failed = failed ? failed : [&] {
+          auto r = one(std::type_identity<Bs>{});
+          return r ? std::error_code() : r.error();
+      }()),
+     ...);
+    if (failed) return failed;
+    return out;
+}
+
+template <storage::store S, trust::key_policy TP, prekey_policy PP, omemo_backend... Bs>
 requires(sizeof...(Bs) > 0)
     result<std::vector<outgoing>> basic_manager<S, TP, PP, Bs...>::on_device_list(
         std::string_view ns, std::string_view jid, std::string_view xml) {
