@@ -87,6 +87,46 @@ TEST_CASE("twomemo xml: <devices> both ways", "[protocols][twomemo][xml]") {
           om::twomemo_error::malformed_xml);
 }
 
+TEST_CASE("twomemo xml: characters XML forbids are refused in text input",
+          "[protocols][twomemo][xml]") {
+    const auto with_label = [](const std::string& label) {
+        return "<devices xmlns='urn:xmpp:omemo:2'><device id='1' label='" + label + "'/></devices>";
+    };
+    for (auto [label, expected] : std::vector<std::pair<std::string, std::string>>{
+             {"caf\xc3\xa9", "caf\xc3\xa9"},
+             {"&#x41;&#66;", "AB"},
+             {"&#x10FFFF;", "\xf4\x8f\xbf\xbf"},
+             // Attribute-value normalisation (XML 1.0 §3.3.3): a literal tab
+             // becomes a space, a character reference stays a tab.
+             {"a\tb&#9;", "a b\t"},
+         }) {
+        auto r = om::parse_device_list(with_label(label));
+        INFO(label);
+        REQUIRE(r);
+        CHECK(r->at(0).label == expected);
+    }
+    for (const std::string& label : {
+             std::string("\xc0\xaf"),         // overlong '/'
+             std::string("\xed\xa0\x80"),     // a surrogate
+             std::string("\xf4\x90\x80\x80"), // above U+10FFFF
+             std::string("\xff"),
+             std::string("\xc3"), // cut short
+             std::string("\x01"),
+             std::string("\xef\xbf\xbe"), // U+FFFE
+             std::string("&#0;"),
+             std::string("&#x1;"),
+             std::string("&#xD800;"),
+             std::string("&#;"),
+             std::string("&#x;"),
+             std::string("&#12"),
+             std::string("&#1a;"),
+             std::string("&#x110000;"),
+         }) {
+        INFO(label);
+        CHECK(om::parse_device_list(with_label(label)).error() == om::twomemo_error::malformed_xml);
+    }
+}
+
 TEST_CASE("twomemo xml: <bundle> both ways", "[protocols][twomemo][xml]") {
     testing::deterministic_random rng(111);
     const auto b = sample_bundle(rng);

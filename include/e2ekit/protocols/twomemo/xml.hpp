@@ -25,8 +25,10 @@
 // "false"/"0"); the writer omits it for plain messages as python-twomemo
 // does. (python-twomemo's reader takes any `kex` value it sees as true,
 // "false" included; it only ever writes "true".) Anything else is
-// `twomemo_error::malformed_xml`, never an exception; input with a NUL byte
-// is refused before pugixml sees it.
+// `twomemo_error::malformed_xml`, never an exception. Text input is checked
+// for what pugixml lets through and XML forbids (ill-formed UTF-8, NUL and
+// other non-characters, raw or as character references) before pugixml
+// sees it; a node handed in was parsed by the caller's own rules.
 //
 // Each form parses from a pugixml node (an element inside the caller's
 // stanza: namespace declarations of its ancestors count) or from text, and
@@ -228,9 +230,77 @@ result<byte_array<N>> base64_key(pugi::xml_node n) {
     return k;
 }
 
+/// Whether `c` is a Char of XML 1.0 §2.2.
+inline bool is_xml_char(std::uint32_t c) noexcept {
+    return c == 0x9 || c == 0xa || c == 0xd || (c >= 0x20 && c <= 0xd7ff) ||
+           (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
+}
+
+/// What pugixml does not check and an XML parser must (expat, under
+/// python's ElementTree, refuses all of it): UTF-8 that is well formed
+/// (no overlong forms, no surrogates, nothing above U+10FFFF), characters
+/// that are Chars (§2.2; NUL included, which would also cut pugixml's
+/// strings short), and character references (§4.1) that are well formed
+/// and name a Char.
+inline bool legal_characters(std::string_view in) noexcept {
+    std::size_t i = 0;
+    while (i < in.size()) {
+        const auto b0 = static_cast<unsigned char>(in[i]);
+        std::uint32_t c = 0;
+        std::size_t n = 0;
+        if (b0 < 0x80) {
+            c = b0;
+            n = 1;
+        } else if (b0 >= 0xc2 && b0 <= 0xdf) {
+            c = b0 & 0x1fu;
+            n = 2;
+        } else if (b0 >= 0xe0 && b0 <= 0xef) {
+            c = b0 & 0x0fu;
+            n = 3;
+        } else if (b0 >= 0xf0 && b0 <= 0xf4) {
+            c = b0 & 0x07u;
+            n = 4;
+        } else {
+            return false;
+        }
+        if (i + n > in.size()) return false;
+        for (std::size_t k = 1; k < n; ++k) {
+            const auto b = static_cast<unsigned char>(in[i + k]);
+            if ((b & 0xc0) != 0x80) return false;
+            c = (c << 6) | (b & 0x3fu);
+        }
+        const std::uint32_t least[] = {0, 0, 0x80, 0x800, 0x10000};
+        if (c < least[n] || !is_xml_char(c)) return false;
+        if (c == '&' && i + 1 < in.size() && in[i + 1] == '#') {
+            std::size_t j = i + 2;
+            const bool hex = j < in.size() && in[j] == 'x';
+            if (hex) ++j;
+            std::uint32_t v = 0;
+            std::size_t digits = 0;
+            for (; j < in.size() && in[j] != ';'; ++j, ++digits) {
+                const char d = in[j];
+                std::uint32_t x = 0;
+                if (d >= '0' && d <= '9')
+                    x = static_cast<std::uint32_t>(d - '0');
+                else if (hex && d >= 'a' && d <= 'f')
+                    x = static_cast<std::uint32_t>(d - 'a' + 10);
+                else if (hex && d >= 'A' && d <= 'F')
+                    x = static_cast<std::uint32_t>(d - 'A' + 10);
+                else
+                    return false;
+                v = v * (hex ? 16 : 10) + x;
+                if (v > 0x10ffff) return false;
+            }
+            if (j == in.size() || digits == 0 || !is_xml_char(v)) return false;
+        }
+        i += n;
+    }
+    return true;
+}
+
 /// Parses text into `doc`; the one element it holds.
 inline result<pugi::xml_node> load(pugi::xml_document& doc, std::string_view in) {
-    if (in.find('\0') != std::string_view::npos) return twomemo_error::malformed_xml;
+    if (!legal_characters(in)) return twomemo_error::malformed_xml;
     const auto r = doc.load_buffer(in.data(), in.size(), pugi::parse_default, pugi::encoding_utf8);
     if (!r) return twomemo_error::malformed_xml;
     pugi::xml_node root;
