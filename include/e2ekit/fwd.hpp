@@ -4,8 +4,11 @@
 // the names of their primitives) and the concepts that constrain the
 // templates, not the templates' bodies, the wire codecs or Boost.Hana.
 //
-// Aliases declared: protocols::signal_v3 (full: e2ekit/protocols/signal.hpp),
-// protocols::olm_v1 (full: e2ekit/protocols/olm.hpp).
+// Declared: protocols::signal_v3 (full: e2ekit/protocols/signal.hpp),
+// protocols::olm_v1 (full: e2ekit/protocols/olm.hpp), and the OMEMO
+// protocol types protocols::oldmemo and protocols::twomemo (full:
+// e2ekit/protocols/oldmemo.hpp, twomemo.hpp; each is a protocol<A, R, E>
+// and names the backend a session manager drives).
 #ifndef E2EKIT_FWD_HPP
 #define E2EKIT_FWD_HPP
 
@@ -47,6 +50,9 @@ struct envelope_v1;
 
 using olm_v1 = protocol<agreement::triple_dh<olm::triple_dh_params>,
                         ratchet::double_ratchet<olm::ratchet_params>, olm::envelope_v1>;
+
+struct oldmemo;
+struct twomemo;
 
 } // namespace protocols
 } // namespace e2ekit
