@@ -190,6 +190,40 @@ result<own_prekeys<P>> own_prekeys<P>::parse(bytes_view in) {
     return p;
 }
 
+/// The pre-key half of an OMEMO session backend (session/backend.hpp), the
+/// same for every version: a backend derives from it and adds
+/// `Derived::make_signed_prekey(identity, id, now, rng)`, its signature
+/// scheme. A derived `serialize` for sessions needs `using
+/// own_prekeys_backend::serialize;` beside it.
+template <class Derived, agreement::x3dh_params P>
+struct own_prekeys_backend {
+    using prekeys = own_prekeys<P>;
+
+    template <class Identity, random_source R>
+    static prekeys new_prekeys(const Identity& id, R& r, std::size_t n, std::uint64_t now) {
+        prekeys p;
+        rotate(p, id, r, now);
+        p.add(r, n);
+        return p;
+    }
+    static std::size_t visible_prekeys(const prekeys& p) { return p.visible(); }
+    template <random_source R>
+    static void add_prekeys(prekeys& p, R& r, std::size_t n) {
+        p.add(r, n);
+    }
+    template <class Identity, random_source R>
+    static void rotate(prekeys& p, const Identity& id, R& r, std::uint64_t now) {
+        p.rotate([&](std::uint32_t sid) { return Derived::make_signed_prekey(id, sid, now, r); });
+    }
+    static std::uint64_t signed_prekey_time(const prekeys& p) {
+        return p.signed_keys.front().timestamp;
+    }
+    static bool use_prekey(prekeys& p, std::uint32_t id, bool hide) { return p.use(id, hide); }
+    static bool has_prekey(const prekeys& p, std::uint32_t id) { return p.has(id); }
+    static secret_bytes serialize(const prekeys& p) { return p.serialize(); }
+    static result<prekeys> parse_prekeys(bytes_view stored) { return prekeys::parse(stored); }
+};
+
 } // namespace e2ekit::identity
 
 #endif

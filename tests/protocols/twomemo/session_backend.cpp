@@ -2,78 +2,19 @@
 
 #include <catch2/catch.hpp>
 
-#include <e2ekit/protocols/twomemo.hpp>
-#include <e2ekit/session/manager.hpp>
-#include <e2ekit/storage/memory_store.hpp>
-#include <e2ekit/trust/btbv.hpp>
+#include <tests/support/omemo_backend_checks.hpp>
 
-// python-omemo is the judge (tests/interop/omemo_python); here the stored
-// pre-keys and two managers running OMEMO 2 between them.
+#include <e2ekit/protocols/twomemo.hpp>
 
 using namespace e2ekit;
-using backend = protocols::omemo2::session_backend;
+
+static_assert(std::is_same_v<session::session_backend_t<protocols::twomemo>,
+                             protocols::omemo2::session_backend>);
 
 TEST_CASE("twomemo session backend: own pre-keys", "[protocols][twomemo]") {
-    testing::deterministic_random r(7);
-    session::identity_seed seed;
-    r.fill(seed.mutable_view());
-    const auto id = backend::identity_from_seed(seed);
-    CHECK(backend::identity_key(id) == backend::identity_from_seed(seed).ed25519);
-    auto pk = backend::new_prekeys(id, r, 5, 1000);
-    CHECK(backend::visible_prekeys(pk) == 5);
-    CHECK(backend::use_prekey(pk, 2, true));
-    CHECK(!backend::use_prekey(pk, 2, true));
-    CHECK(backend::visible_prekeys(pk) == 4);
-    CHECK(backend::has_prekey(pk, 2));
-    CHECK(backend::use_prekey(pk, 3, false));
-    CHECK(!backend::has_prekey(pk, 3));
-    backend::rotate(pk, id, r, 2000);
-    backend::rotate(pk, id, r, 3000);
-    CHECK(pk.signed_keys.size() == 2);
-    CHECK(backend::signed_prekey_time(pk) == 3000);
-    const auto stored = backend::serialize(pk);
-    const auto back = backend::parse_prekeys(stored.view()).value();
-    CHECK(backend::serialize(back).view().size() == stored.view().size());
-    CHECK(ct::equal(backend::serialize(back).view(), stored.view()));
-    CHECK(backend::bundle_xml(id, back) == backend::bundle_xml(id, pk));
-    // The bundle carries the visible keys only, and verifies.
-    const auto b = backend::parse_bundle(backend::bundle_xml(id, pk)).value();
-    CHECK(b.prekeys.size() == 3);
-    CHECK(backend::bundle_identity(b) == backend::identity_key(id));
-    // Strict: every cut and a wrong format are refused.
-    for (std::size_t n = 0; n < stored.view().size(); n += 7)
-        CHECK(!backend::parse_prekeys(stored.view().first(n)));
-    auto other = to_bytes(stored.view());
-    other[0] = 2;
-    CHECK(!backend::parse_prekeys(other));
+    test::check_own_prekeys<protocols::twomemo>();
 }
 
-TEST_CASE("twomemo session backend: two managers", "[protocols][twomemo]") {
-    using manager_t = session::manager<storage::memory_store, trust::btbv, session::delete_on_use,
-                                       protocols::twomemo>;
-    testing::deterministic_random r(8);
-    storage::memory_store sa, sb;
-    auto a = manager_t::open(sa, r, "a@example.org", "", 1).value();
-    auto b = manager_t::open(sb, r, "b@example.org", "", 1).value();
-    const std::vector<session::listed_device> la{{a.device_id(), ""}}, lb{{b.device_id(), ""}};
-    const auto ns = std::string(protocols::twomemo::namespace_uri);
-    REQUIRE(b.on_device_list(ns, "a@example.org", backend::device_list_xml(la)));
-    REQUIRE(a.on_device_list(ns, "b@example.org", backend::device_list_xml(lb)));
-    REQUIRE(b.on_bundle(ns, "a@example.org", a.device_id(), a.publish_bundles()[0].xml, r));
-    REQUIRE(a.on_bundle(ns, "b@example.org", b.device_id(), b.publish_bundles()[0].xml, r));
-    const std::vector<std::string> to_b{"b@example.org"}, to_a{"a@example.org"};
-    auto m = a.encrypt(to_b, as_bytes("hello"), r).value();
-    REQUIRE(m.messages.size() == 1);
-    auto got = b.decrypt(ns, "a@example.org", m.messages[0].xml, r, 1).value();
-    CHECK(std::string(as_chars(got.plaintext->view())) == "hello");
-    REQUIRE(got.follow_ups.size() == 2); // the empty message and the bundle
-    for (const auto& f : got.follow_ups)
-        if (f.what == session::outgoing::kind::message)
-            CHECK(!a.decrypt(ns, "b@example.org", f.xml, r, 1).value().plaintext);
-    for (int i = 0; i < 5; ++i) {
-        auto back = b.encrypt(to_a, as_bytes("reply"), r).value();
-        CHECK(std::string(as_chars(a.decrypt(ns, "b@example.org", back.messages[0].xml, r, 1)
-                                       .value()
-                                       .plaintext->view())) == "reply");
-    }
+TEST_CASE("twomemo session backend: two managers talk OMEMO 2", "[protocols][twomemo]") {
+    test::check_two_managers<protocols::twomemo>();
 }

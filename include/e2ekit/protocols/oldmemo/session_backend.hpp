@@ -33,12 +33,11 @@ namespace e2ekit::protocols::omemo03 {
 
 using own_prekeys = identity::own_prekeys<x3dh_params>;
 
-struct session_backend {
+struct session_backend : identity::own_prekeys_backend<session_backend, x3dh_params> {
     using omemo_backend_concept = e2ekit::session::omemo_backend_tag;
     static constexpr std::string_view namespace_uri = omemo03::namespace_uri;
 
     using identity = identity_key_pair;
-    using prekeys = own_prekeys;
     using bundle = omemo03::bundle;
     using session = omemo03::session;
     using content = omemo03::content;
@@ -58,32 +57,15 @@ struct session_backend {
     static byte_array<32> identity_key(const identity& id) { return id.ed25519_public(); }
 
     template <random_source R>
-    static prekeys new_prekeys(const identity& id, R& r, std::size_t n, std::uint64_t now) {
-        prekeys p;
-        rotate(p, id, r, now);
-        add_prekeys(p, r, n);
-        return p;
+    static signed_prekey make_signed_prekey(const identity& id, std::uint32_t sid,
+                                            std::uint64_t now, R& r) {
+        return generate_signed_prekey(id, sid, now, r);
     }
-    static std::size_t visible_prekeys(const prekeys& p) { return p.visible(); }
-    template <random_source R>
-    static void add_prekeys(prekeys& p, R& r, std::size_t n) {
-        p.add(r, n);
-    }
-    template <random_source R>
-    static void rotate(prekeys& p, const identity& id, R& r, std::uint64_t now) {
-        p.rotate([&](std::uint32_t sid) { return generate_signed_prekey(id, sid, now, r); });
-    }
-    static std::uint64_t signed_prekey_time(const prekeys& p) {
-        return p.signed_keys.front().timestamp;
-    }
-    static bool use_prekey(prekeys& p, std::uint32_t id, bool hide) { return p.use(id, hide); }
-    static bool has_prekey(const prekeys& p, std::uint32_t id) { return p.has(id); }
     static std::string bundle_xml(const identity& id, const prekeys& p) {
         return serialize_bundle(make_bundle(id, p.signed_keys.front(), p.visible_keys()));
     }
 
-    static secret_bytes serialize(const prekeys& p) { return p.serialize(); }
-    static result<prekeys> parse_prekeys(bytes_view stored) { return prekeys::parse(stored); }
+    using own_prekeys_backend::serialize;
     static secret_bytes serialize(const session& s) { return omemo03::serialize(s); }
     static result<session> parse_session(bytes_view stored) {
         return omemo03::parse_session(stored);
