@@ -18,3 +18,7 @@ TEST_CASE("oldmemo session backend: own pre-keys", "[protocols][oldmemo]") {
 TEST_CASE("oldmemo session backend: two managers talk OMEMO 0.3", "[protocols][oldmemo]") {
     test::check_two_managers<protocols::oldmemo>();
 }
+
+TEST_CASE("oldmemo session backend: refusals keep nothing", "[protocols][oldmemo]") {
+    test::check_refusals<protocols::oldmemo>();
+}

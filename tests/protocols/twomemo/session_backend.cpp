@@ -18,3 +18,7 @@ TEST_CASE("twomemo session backend: own pre-keys", "[protocols][twomemo]") {
 TEST_CASE("twomemo session backend: two managers talk OMEMO 2", "[protocols][twomemo]") {
     test::check_two_managers<protocols::twomemo>();
 }
+
+TEST_CASE("twomemo session backend: refusals keep nothing", "[protocols][twomemo]") {
+    test::check_refusals<protocols::twomemo>();
+}
