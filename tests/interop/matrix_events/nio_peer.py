@@ -8,7 +8,11 @@ replays. Exit 77 when nio or python-olm is missing."""
 import json
 import logging
 import random
+import os
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "support"))
+from jsonl_peer import serve  # noqa: E402
 
 try:
     import olm.account
@@ -86,19 +90,5 @@ def handle(req):
     raise ValueError("unknown command " + cmd)
 
 
-def main():
-    for line in sys.stdin:
-        try:
-            req = json.loads(line)
-            reply = handle(req)
-            reply["ok"] = True
-        except Exception as e:  # every refusal goes back as a reply
-            reply = {"ok": False, "error": type(e).__name__ + ": " + str(e)}
-        sys.stdout.write(json.dumps(reply) + "\n")
-        sys.stdout.flush()
-        if req.get("cmd") == "quit":
-            break
-
-
 if __name__ == "__main__":
-    main()
+    serve(handle)

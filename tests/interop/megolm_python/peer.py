@@ -5,7 +5,11 @@ C API). Messages, keys and exports travel in the unpadded base64 python-olm spea
 seeds python-olm's randomness so that a run replays. Exit 77 when python-olm is missing."""
 import json
 import random
+import os
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "support"))
+from jsonl_peer import serve  # noqa: E402
 
 try:
     import olm
@@ -49,19 +53,5 @@ def handle(req):
     raise ValueError("unknown command " + cmd)
 
 
-def main():
-    for line in sys.stdin:
-        try:
-            req = json.loads(line)
-            reply = handle(req)
-            reply["ok"] = True
-        except Exception as e:  # every refusal goes back as a reply
-            reply = {"ok": False, "error": str(e)}
-        sys.stdout.write(json.dumps(reply) + "\n")
-        sys.stdout.flush()
-        if req.get("cmd") == "quit":
-            break
-
-
 if __name__ == "__main__":
-    main()
+    serve(handle)

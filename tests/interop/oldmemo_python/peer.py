@@ -15,7 +15,11 @@ import asyncio
 import json
 import random
 import secrets
+import os
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "support"))
+from jsonl_peer import serve  # noqa: E402
 import xml.etree.ElementTree as ET
 
 try:
@@ -192,20 +196,5 @@ async def handle(req):
     raise ValueError("unknown command " + cmd)
 
 
-def main():
-    loop = asyncio.new_event_loop()
-    for line in sys.stdin:
-        try:
-            req = json.loads(line)
-            reply = loop.run_until_complete(handle(req))
-            reply["ok"] = True
-        except Exception as e:  # every refusal goes back as a reply
-            reply = {"ok": False, "error": f"{type(e).__name__}: {e}"}
-        sys.stdout.write(json.dumps(reply) + "\n")
-        sys.stdout.flush()
-        if req.get("cmd") == "quit":
-            break
-
-
 if __name__ == "__main__":
-    main()
+    serve(handle)

@@ -5,7 +5,11 @@ olm_c_interop drives it exactly as it drives libolm's C API. argv[1] seeds its r
 python-olm is not installed."""
 import json
 import random
+import os
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "support"))
+from jsonl_peer import serve  # noqa: E402
 
 try:
     import olm
@@ -89,19 +93,5 @@ def handle(req):
     raise ValueError("unknown command " + cmd)
 
 
-def main():
-    for line in sys.stdin:
-        try:
-            req = json.loads(line)
-            reply = handle(req)
-            reply["ok"] = True
-        except Exception as e:  # every refusal goes back as a reply
-            reply = {"ok": False, "error": str(e)}
-        sys.stdout.write(json.dumps(reply) + "\n")
-        sys.stdout.flush()
-        if req.get("cmd") == "quit":
-            break
-
-
 if __name__ == "__main__":
-    main()
+    serve(handle)

@@ -14,7 +14,11 @@ import asyncio
 import base64
 import json
 import random
+import os
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "support"))
+from jsonl_peer import serve  # noqa: E402
 import xml.etree.ElementTree as ET
 
 try:
@@ -175,27 +179,17 @@ async def handle(req):
     raise ValueError("unknown command " + cmd)
 
 
-async def main():
-    loop = asyncio.get_running_loop()
-    while True:
-        line = await loop.run_in_executor(None, sys.stdin.readline)
-        if not line:
-            break
-        req = json.loads(line)
-        try:
-            reply = await handle(req)
-            reply["ok"] = True
-        except Exception as e:  # every refusal goes back as a reply
-            reply = {"ok": False, "error": type(e).__name__ + ": " + str(e)}
-        # Give python-omemo's background tasks (empty messages, refills) their turn.
-        await asyncio.sleep(0)
-        reply["outbox"] = list(outbox)
-        outbox.clear()
-        sys.stdout.write(json.dumps(reply) + "\n")
-        sys.stdout.flush()
-        if req.get("cmd") == "quit":
-            break
+async def handle_and_settle(req):
+    reply = await handle(req)
+    # Give python-omemo's background tasks (empty messages, refills) their turn.
+    await asyncio.sleep(0)
+    return reply
+
+
+def add_outbox(reply):
+    reply["outbox"] = list(outbox)
+    outbox.clear()
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    serve(handle_and_settle, add_outbox)

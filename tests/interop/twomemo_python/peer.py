@@ -29,6 +29,9 @@ import os
 import random
 import secrets
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "support"))
+from jsonl_peer import serve  # noqa: E402
 import xml.etree.ElementTree as ET
 
 # Pre-key ids follow the iteration order of a set of keys: a fixed hash seed keeps it from run to run.
@@ -162,19 +165,13 @@ class Peer:
         raise ValueError("unknown command " + cmd)
 
 
-async def main():
-    peer = Peer()
-    for line in sys.stdin:
-        req = json.loads(line)
-        if req["cmd"] == "quit":
-            print(json.dumps({"ok": True}), flush=True)
-            break
-        try:
-            reply = await peer.handle(req)
-            reply["ok"] = True
-        except Exception as e:  # every refusal is a reply, never a crash
-            reply = {"ok": False, "error": type(e).__name__ + ": " + str(e)}
-        print(json.dumps(reply), flush=True)
+PEER = Peer()
 
 
-asyncio.run(main())
+async def handle(req):
+    if req["cmd"] == "quit":
+        return {}
+    return await PEER.handle(req)
+
+
+serve(handle)
